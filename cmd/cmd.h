@@ -1,0 +1,30 @@
+/* Shared by the command families in cmd/. */
+#ifndef MMADM_CMD_H
+#define MMADM_CMD_H
+
+#include "mmadm/api.h"
+#include "mmadm/cli.h"
+#include "mmadm/out.h"
+
+extern const struct mm_cmd_entry mm_system_cmds[];
+extern const struct mm_cmd_entry mm_config_cmds[];
+extern const struct mm_cmd_entry mm_file_cmds[];
+extern const struct mm_cmd_entry mm_db_cmds[];
+extern const struct mm_cmd_entry mm_remotecluster_cmds[];
+extern const struct mm_cmd_entry mm_auth_cmds[];
+extern const struct mm_family mm_families[];
+
+/*
+ * Print the answer of an action endpoint ({"status":"OK"}): the server's
+ * document for json/yaml, `human` as one line for table/plain. In a dry
+ * run (doc NULL) prints nothing more.
+ */
+enum mm_result cmd_print_status(struct mm_ctx *ctx, const struct mm_json *doc,
+				const char *human, struct mm_error *err);
+
+/* Read a JSON or YAML document from a file or "-" (usage errors name the
+ * line and column). */
+enum mm_result cmd_read_doc(const char *path, struct mm_json **out,
+			    struct mm_error *err);
+
+#endif

@@ -1,0 +1,47 @@
+/* db: database maintenance. */
+#include "cmd.h"
+
+static const char *const db_recycle_examples[] = {
+	"mmadm db recycle --yes",
+	NULL,
+};
+
+static const char *const db_recycle_endpoints[] = {
+	"POST /api/v4/database/recycle",
+	NULL,
+};
+
+static enum mm_result
+db_recycle_exec(struct mm_ctx *ctx, const struct mm_args *args,
+		struct mm_error *err)
+{
+	struct mm_client *c;
+	struct mm_json *doc = NULL;
+	enum mm_result rc;
+
+	(void)args;
+	rc = mm_ctx_client(ctx, &c, err);
+	if (rc == MM_OK)
+		rc = mm_api_db_recycle(c, &doc, err);
+	if (rc == MM_OK)
+		rc = cmd_print_status(ctx, doc,
+				      "database connections recycled", err);
+	mm_json_free(doc);
+	return rc;
+}
+
+const struct mm_cmd_entry mm_db_cmds[] = {
+	{
+		.name = "recycle",
+		.summary = "Close and reopen the server's database connections",
+		.help = "Closes every connection to the master and read "
+			"replica databases and opens\nthem again. Requests in "
+			"flight may fail while it happens.",
+		.flags = CMD_NEEDS_SERVER | CMD_NEEDS_AUTH | CMD_DESTRUCTIVE |
+			 CMD_NO_LOCAL | CMD_WRITES,
+		.examples = db_recycle_examples,
+		.endpoints = db_recycle_endpoints,
+		.exec = db_recycle_exec,
+	},
+	MM_CMD_END,
+};

@@ -1,0 +1,196 @@
+/*
+ * Typed requests and responses per API area. Knows paths, methods, query
+ * parameters and JSON field names. Returns mm_result and fills mm_error;
+ * never prints, never exits.
+ */
+#ifndef MMADM_API_H
+#define MMADM_API_H
+
+#include <stdbool.h>
+
+#include "error.h"
+#include "http.h"
+#include "json.h"
+
+/* Send function: the seam unit tests replace with a fake transport. */
+typedef enum mm_result (*mm_send_fn)(void *ud, const struct mm_http_req *req,
+				     struct mm_http_resp *resp,
+				     struct mm_error *err);
+
+struct mm_client {
+	mm_send_fn send;
+	void *send_ud;
+	bool local;		  /* over the unix socket */
+	char server_version[128]; /* last X-Version-Id seen */
+	bool dry_run;		  /* describe requests instead of sending */
+	/* With dry_run: each request that would be sent is passed here
+	 * (method, path, body with secrets redacted). */
+	void (*dry_run_fn)(void *ud, const char *method, const char *path,
+			   const char *body);
+	void *dry_run_ud;
+};
+
+/* A client over a real struct mm_http. */
+void mm_client_init(struct mm_client *c, struct mm_http *http, bool local);
+
+/*
+ * Turn a non-2xx response into err: AppError JSON (id, message,
+ * detailed_error, request_id) when the body is one, else a message with
+ * the status line and a sanitized excerpt of the body. Sets the kind from
+ * the status. Returns err->kind.
+ */
+enum mm_result mm_api_error_from_response(const struct mm_http_resp *resp,
+					  struct mm_error *err);
+
+/*
+ * One JSON request. body may be NULL (no body). On 2xx with a body, *out
+ * receives the parsed document (NULL for an empty body); on non-2xx err is
+ * filled from the AppError. resp (optional) receives headers and status.
+ * idempotent: GET/PUT/DELETE are by default; pass a POST as safe with
+ * MM_API_SAFE_POST.
+ */
+enum mm_api_flags {
+	MM_API_SAFE_POST = 1 << 0,   /* POST may be retried */
+	MM_API_EMPTY_OK = 1 << 1,    /* an empty 2xx body is fine */
+	MM_API_RAW_BODY = 1 << 2,    /* body is not JSON (keep in resp) */
+	MM_API_KEEP_ERROR = 1 << 3,  /* non-2xx: still parse body to *out */
+};
+enum mm_result mm_api_request(struct mm_client *c, const char *method,
+			      const char *path, const struct mm_json *body,
+			      unsigned flags, struct mm_json **out,
+			      struct mm_http_resp *resp, struct mm_error *err);
+
+/* The server's "{"status":"OK"}" check. */
+bool mm_api_status_ok(const struct mm_json *doc);
+
+/* ---- system ---- */
+struct mm_ping_req {
+	bool full; /* get_server_status=true */
+};
+struct mm_ping_result {
+	bool healthy;	     /* status (and every *_status) is OK */
+	struct mm_json *doc; /* the ping body */
+};
+enum mm_result mm_api_system_ping(struct mm_client *c,
+				  const struct mm_ping_req *req,
+				  struct mm_ping_result *res,
+				  struct mm_error *err);
+
+/* POST /database/recycle */
+enum mm_result mm_api_db_recycle(struct mm_client *c, struct mm_json **out,
+				 struct mm_error *err);
+
+/* ---- config ---- */
+#define MM_CONFIG_PLACEHOLDER "********************************"
+enum mm_result mm_api_config_get(struct mm_client *c, struct mm_json **out,
+				 struct mm_error *err);
+enum mm_result mm_api_config_patch(struct mm_client *c,
+				   const struct mm_json *patch,
+				   struct mm_json **out, struct mm_error *err);
+
+/*
+ * Build a patch from "Section.Key=VALUE" assignments, typing each value
+ * from the current config: bool, number, string, list (JSON array or
+ * comma-separated), object (JSON). Unknown keys are MM_ERR_USAGE with
+ * the nearest existing key suggested.
+ */
+enum mm_result mm_config_patch_from_sets(const struct mm_json *current,
+					 const char *const *sets, size_t n,
+					 struct mm_json **patch,
+					 struct mm_error *err);
+/*
+ * Check a patch document (from a JSON/YAML file) against the current
+ * config: every leaf must name an existing key (free-form maps such as
+ * PluginSettings.Plugins excepted) with a compatible type; leaves equal
+ * to the placeholder are dropped ("keep"). Modifies patch in place.
+ */
+enum mm_result mm_config_patch_check(const struct mm_json *current,
+				     struct mm_json *patch,
+				     struct mm_error *err);
+/* One changed leaf. */
+struct mm_config_change {
+	char *key;
+	char *before; /* text of the value, NULL if absent */
+	char *after;
+};
+struct mm_config_changes {
+	struct mm_config_change *v;
+	size_t n;
+};
+/* Leaves named by patch whose value differs between before and after
+ * (after = the server's answer, or before+patch for a dry run). */
+bool mm_config_diff(const struct mm_json *before, const struct mm_json *after,
+		    const struct mm_json *patch,
+		    struct mm_config_changes *out);
+void mm_config_changes_release(struct mm_config_changes *c);
+/* Apply patch onto a copy of cfg (deep merge; arrays replace). */
+struct mm_json *mm_config_merge(const struct mm_json *cfg,
+				const struct mm_json *patch);
+/* True when key (dotted) names a secret the server masks. */
+bool mm_config_key_is_secret(const char *key);
+/* Copy of doc with secret leaves replaced by the placeholder. */
+struct mm_json *mm_config_redact(const struct mm_json *doc);
+/* Nearest existing leaf key for an unknown one (for "did you mean"). */
+bool mm_config_nearest_key(const struct mm_json *cfg, const char *key,
+			   char *buf, size_t size);
+
+/* ---- file store test ---- */
+struct mm_file_test_req {
+	/* Overrides of FileSettings; NULL = keep the server's value. */
+	const char *driver;
+	const char *directory;
+	const char *bucket;
+	const char *region;
+	const char *endpoint;
+	const char *path_prefix;
+	const char *access_key_id;
+	const char *secret_key; /* secret */
+	const char *ssl;	/* "true"/"false" */
+	const char *account;
+	const char *container;
+	const char *azure_key; /* secret */
+	const char *azure_endpoint;
+	/* A (partial) config whose FileSettings are laid over the server's. */
+	const struct mm_json *config;
+};
+struct mm_file_test_result {
+	bool used_legacy;   /* fell back to /file/s3_test */
+	char driver[32];    /* the driver tested, when known */
+	struct mm_json *doc; /* the server's answer */
+};
+bool mm_file_test_has_overrides(const struct mm_file_test_req *req);
+enum mm_result mm_api_file_test(struct mm_client *c,
+				const struct mm_file_test_req *req,
+				struct mm_file_test_result *res,
+				struct mm_error *err);
+void mm_file_test_result_release(struct mm_file_test_result *r);
+
+/* ---- remote clusters ---- */
+/* POST /remotecluster/{id}/generate_invite; *invite is the code. */
+enum mm_result mm_api_remotecluster_invite(struct mm_client *c,
+					   const char *remote_id,
+					   const char *password,
+					   char **invite, struct mm_error *err);
+
+/* ---- users / auth ---- */
+struct mm_login_req {
+	const char *login_id;
+	const char *password; /* secret */
+	const char *mfa;      /* NULL = none */
+};
+/* On success *token (secret, caller wipes) and *user. On an MFA
+ * challenge returns MM_ERR_AUTH with err->server_id set to the MFA id;
+ * mm_api_login_needs_mfa(err) tells. */
+enum mm_result mm_api_login(struct mm_client *c, const struct mm_login_req *req,
+			    char **token, struct mm_json **user,
+			    struct mm_error *err);
+bool mm_api_login_needs_mfa(const struct mm_error *err);
+enum mm_result mm_api_logout(struct mm_client *c, struct mm_error *err);
+enum mm_result mm_api_users_me(struct mm_client *c, struct mm_json **out,
+			       struct mm_error *err);
+
+/* Version "11.1.0" from an X-Version-Id value; false if none. */
+bool mm_api_version_from_header(const char *version_id, char *buf,
+				size_t size);
+
+#endif

@@ -1,0 +1,60 @@
+/* Growable byte buffer and string vector. */
+#ifndef MMADM_BUF_H
+#define MMADM_BUF_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+struct mm_buf {
+	char *data; /* always NUL-terminated once anything was appended */
+	size_t len;
+	size_t cap;
+};
+
+#define MM_BUF_INIT {NULL, 0, 0}
+
+void mm_buf_init(struct mm_buf *b);
+void mm_buf_release(struct mm_buf *b);
+/* Zero the contents (for secrets), then release. */
+void mm_buf_wipe(struct mm_buf *b);
+void mm_buf_reset(struct mm_buf *b);
+bool mm_buf_append(struct mm_buf *b, const void *data, size_t len);
+bool mm_buf_puts(struct mm_buf *b, const char *s);
+bool mm_buf_putc(struct mm_buf *b, char c);
+bool mm_buf_printf(struct mm_buf *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* "" for an empty buffer; never NULL. */
+const char *mm_buf_str(const struct mm_buf *b);
+/* Hand the string to the caller (NULL-safe: returns "" copy if empty). */
+char *mm_buf_take(struct mm_buf *b);
+
+struct mm_strv {
+	char **v; /* NULL-terminated */
+	size_t n;
+	size_t cap;
+};
+
+#define MM_STRV_INIT {NULL, 0, 0}
+
+bool mm_strv_push(struct mm_strv *sv, const char *s);
+void mm_strv_release(struct mm_strv *sv);
+
+/* Small string helpers. */
+char *mm_strdup(const char *s); /* NULL-safe */
+bool mm_streq(const char *a, const char *b); /* NULL-safe */
+/* Copy with truncation, always terminated; false if truncated. */
+bool mm_strlcpy(char *dst, const char *src, size_t size);
+/* Zero memory in a way the compiler keeps. */
+void mm_wipe(void *p, size_t n);
+/* Levenshtein distance, capped; for "did you mean". */
+size_t mm_edit_distance(const char *a, const char *b);
+/* Read a whole file (or "-" for stdin) into buf, capped at max bytes. */
+#include "error.h"
+enum mm_result mm_read_file(const char *path, size_t max, struct mm_buf *out,
+			    struct mm_error *err);
+/* Read a one-line secret from a file or "-" (stdin); trailing newline
+ * stripped; empty is an error. */
+enum mm_result mm_read_secret_file(const char *path, struct mm_buf *out,
+				   const char *what, struct mm_error *err);
+
+#endif

@@ -1,0 +1,95 @@
+/*
+ * Transport: one reusable libcurl easy handle (keep-alive), TCP or unix
+ * socket, auth header, timeouts, size caps, streaming, redacted tracing.
+ * Knows nothing of Mattermost objects. Never prints: the trace goes to a
+ * callback the caller provides.
+ */
+#ifndef MMADM_HTTP_H
+#define MMADM_HTTP_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "error.h"
+
+struct mm_http;
+
+typedef void (*mm_trace_fn)(void *ud, const char *line);
+/* Called with each chunk of a streamed download; false aborts. */
+typedef bool (*mm_sink_fn)(void *ud, const char *data, size_t len);
+/* Progress: bytes done / total (0 = unknown) for upload or download. */
+typedef void (*mm_progress_fn)(void *ud, uint64_t done, uint64_t total);
+
+struct mm_http_config {
+	const char *base_url;	/* "https://host[:port][/sub]"; for local
+				   mode NULL (http://localhost is used) */
+	const char *unix_socket; /* non-NULL: local mode over this socket */
+	const char *token;	/* borrowed; NULL = no Authorization */
+	const char *user_agent;
+	long timeout_s;		/* total per request, 0 = none */
+	long connect_timeout_s; /* 0 = default (10) */
+	bool insecure;		/* skip TLS verification */
+	const char *cacert;	/* CA bundle file */
+	size_t max_response;	/* cap for buffered bodies, 0 = 64 MiB */
+	int retries;		/* extra tries for idempotent requests */
+	mm_trace_fn trace;	/* NULL = no trace */
+	void *trace_ud;
+	volatile int *cancel;	/* non-zero aborts the transfer */
+};
+
+struct mm_http_req {
+	const char *method; /* "GET", "POST", ... */
+	const char *path;   /* "/api/v4/..." with query already escaped */
+	const char *content_type;
+	const char *body; /* NULL = no body */
+	size_t body_len;
+	FILE *upload;	       /* stream body from this file instead */
+	uint64_t upload_size;
+	bool idempotent;       /* safe to retry (GET/PUT/DELETE default) */
+	mm_sink_fn sink;       /* stream the 2xx body here instead of memory */
+	void *sink_ud;
+	mm_progress_fn progress;
+	void *progress_ud;
+};
+
+struct mm_http_resp {
+	long status;
+	struct mm_buf body; /* empty when streamed to a sink */
+	char content_type[128];
+	char version_id[128];	  /* X-Version-Id */
+	char request_id[64];	  /* X-Request-Id */
+	char token[128];	  /* Token (login); secret, wiped on release */
+	char location[512];	  /* Location */
+	char content_disposition[512];
+	long retry_after; /* seconds, -1 if absent */
+	int tries;	  /* attempts made */
+};
+
+enum mm_result mm_http_new(const struct mm_http_config *cfg,
+			   struct mm_http **out, struct mm_error *err);
+void mm_http_free(struct mm_http *h);
+/* Replace the token (e.g. after login); NULL removes it. */
+void mm_http_set_token(struct mm_http *h, const char *token);
+
+/*
+ * Perform one request. MM_OK whenever an HTTP response arrived, whatever
+ * its status (the caller maps it); MM_ERR_CONNECT for network/TLS
+ * failures and timeouts (message names the target and libcurl's reason),
+ * MM_ERR_RESPONSE for a body over the cap, MM_ERR_CANCELLED if cancelled.
+ */
+enum mm_result mm_http_do(struct mm_http *h, const struct mm_http_req *req,
+			  struct mm_http_resp *resp, struct mm_error *err);
+void mm_http_resp_init(struct mm_http_resp *r);
+void mm_http_resp_release(struct mm_http_resp *r);
+
+/* Percent-encode for a query value or path segment. Appends to out. */
+bool mm_http_escape(const char *s, struct mm_buf *out);
+/* Number of connections opened so far by this handle (for tests). */
+long mm_http_connections(const struct mm_http *h);
+/* libcurl version string ("libcurl/8.x OpenSSL/..."). */
+const char *mm_http_lib_version(void);
+
+#endif

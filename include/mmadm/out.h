@@ -1,0 +1,97 @@
+/*
+ * Output: table | json | yaml | plain. Every stream is the one in
+ * struct mm_out; nothing here writes to stdout/stderr by name.
+ */
+#ifndef MMADM_OUT_H
+#define MMADM_OUT_H
+
+#include <stdbool.h>
+#include <stdio.h>
+
+#include "buf.h"
+#include "json.h"
+
+enum mm_format {
+	MM_FMT_AUTO, /* table on a TTY, plain otherwise */
+	MM_FMT_TABLE,
+	MM_FMT_JSON,
+	MM_FMT_YAML,
+	MM_FMT_PLAIN,
+};
+
+/* Parse "table"/"json"/"yaml"/"plain"; false if unknown. */
+bool mm_format_parse(const char *s, enum mm_format *out);
+const char *mm_format_name(enum mm_format f);
+
+struct mm_out {
+	FILE *out;	      /* data */
+	FILE *err;	      /* warnings, notes, trace */
+	enum mm_format format; /* resolved: never MM_FMT_AUTO after init */
+	bool out_tty;	      /* stdout is a terminal */
+	bool err_tty;
+	bool color;  /* colour allowed on out (TTY, no NO_COLOR/--no-color) */
+	bool quiet;  /* mute warnings and notes */
+	bool pretty; /* JSON pretty-printed (TTY) */
+	int width;   /* terminal columns, 0 if unknown */
+	bool write_failed; /* a write to out failed (not EPIPE) */
+	/* streaming list state */
+	int list_state;
+	const struct mm_column *list_cols;
+	size_t list_rows;
+	void *table; /* pending table rows (opaque) */
+};
+
+/* A column: header text and dotted path into each row object. */
+struct mm_column {
+	const char *header;
+	const char *path;
+};
+#define MM_COLUMN_END {NULL, NULL}
+
+/* Resolve format (AUTO -> table/plain by out_tty), pretty, colour
+ * (NO_COLOR env, no_color flag), width (COLUMNS or ioctl). */
+void mm_out_init(struct mm_out *o, FILE *out, FILE *err, enum mm_format fmt,
+		 bool no_color, bool quiet);
+void mm_out_release(struct mm_out *o);
+
+/*
+ * Render a server document.
+ *  json/yaml: the document unmodified.
+ *  table/plain with cols: an array -> one row per element; an object ->
+ *  one row. Without cols: an object -> KEY VALUE rows of its leaves with
+ *  dotted keys; an array of scalars -> one per line; a scalar -> its text.
+ */
+bool mm_out_doc(struct mm_out *o, const struct mm_json *doc,
+		const struct mm_column *cols);
+
+/* Streaming list: begin, one call per element, end. JSON output stays one
+ * valid array; plain rows go out at once; table rows are aligned per
+ * batch (flushed at end, or every mm_out_list_flush). */
+bool mm_out_list_begin(struct mm_out *o, const struct mm_column *cols);
+bool mm_out_list_row(struct mm_out *o, const struct mm_json *item);
+bool mm_out_list_flush(struct mm_out *o);
+bool mm_out_list_end(struct mm_out *o);
+
+/* A bare line of data (e.g. an invite code), escaped for a terminal. */
+bool mm_out_line(struct mm_out *o, const char *text);
+/* A fixed-width table from strings (for client-side data like profiles
+ * or a config diff). cells is rows*ncols, row-major. */
+bool mm_out_rows(struct mm_out *o, const char *const *headers, size_t ncols,
+		 const char *const *cells, size_t nrows);
+
+/* stderr messages with fixed prefixes; warnings/notes obey quiet. */
+void mm_warn(struct mm_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+void mm_note(struct mm_out *o, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+/*
+ * Make server-controlled text safe for a terminal: C0/C1 control
+ * characters, DEL and invalid UTF-8 become \xNN / \u{NNNN} escapes;
+ * tabs and newlines are escaped too when one_line is set. Appends.
+ */
+bool mm_out_escape(const char *s, bool one_line, struct mm_buf *out);
+/* Display width of a UTF-8 string (wide CJK = 2, combining = 0). */
+size_t mm_out_width(const char *s);
+
+#endif

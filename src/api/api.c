@@ -1,0 +1,260 @@
+/* The generic JSON request and AppError handling. */
+#include "mmadm/api.h"
+
+#include <stdio.h>
+#include <string.h>
+
+static enum mm_result
+http_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
+	  struct mm_error *err)
+{
+	return mm_http_do(ud, req, resp, err);
+}
+
+void
+mm_client_init(struct mm_client *c, struct mm_http *http, bool local)
+{
+	memset(c, 0, sizeof(*c));
+	c->send = http_send;
+	c->send_ud = http;
+	c->local = local;
+}
+
+/* Copy at most n bytes of server text into dst as one safe line. */
+static void
+excerpt(char *dst, size_t size, const char *src, size_t n)
+{
+	size_t j = 0;
+
+	for (size_t i = 0; i < n && j + 1 < size; i++) {
+		unsigned char ch = (unsigned char)src[i];
+
+		dst[j++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
+	}
+	while (j > 0 && dst[j - 1] == ' ')
+		j--;
+	dst[j] = '\0';
+}
+
+static const char *
+status_text(long status)
+{
+	switch (status) {
+	case 400:
+		return "Bad Request";
+	case 401:
+		return "Unauthorized";
+	case 403:
+		return "Forbidden";
+	case 404:
+		return "Not Found";
+	case 405:
+		return "Method Not Allowed";
+	case 413:
+		return "Payload Too Large";
+	case 422:
+		return "Unprocessable Entity";
+	case 429:
+		return "Too Many Requests";
+	case 500:
+		return "Internal Server Error";
+	case 501:
+		return "Not Implemented";
+	case 502:
+		return "Bad Gateway";
+	case 503:
+		return "Service Unavailable";
+	case 504:
+		return "Gateway Timeout";
+	default:
+		return "";
+	}
+}
+
+enum mm_result
+mm_api_error_from_response(const struct mm_http_resp *resp,
+			   struct mm_error *err)
+{
+	enum mm_result kind = mm_result_from_http(resp->status);
+	struct mm_json *doc = NULL;
+	struct mm_error perr;
+	const char *id = NULL, *msg = NULL, *detail = NULL, *rid = NULL;
+
+	if (kind == MM_OK)
+		kind = MM_ERR_RESPONSE;
+	err->http_status = resp->status;
+	mm_strlcpy(err->request_id, resp->request_id, sizeof(err->request_id));
+	if (resp->status >= 300 && resp->status < 400) {
+		char loc[256];
+
+		excerpt(loc, sizeof(loc), resp->location,
+			strlen(resp->location));
+		return mm_error_set(err, MM_ERR_RESPONSE,
+				    "the server answered HTTP %ld, a redirect "
+				    "to '%s'; redirects are not followed: use "
+				    "the final address with --url",
+				    resp->status, loc);
+	}
+	mm_error_clear(&perr);
+	if (resp->body.len > 0 &&
+	    mm_json_parse(resp->body.data, resp->body.len, &doc, &perr) ==
+		    MM_OK &&
+	    mm_json_type(doc) == MM_JSON_OBJECT) {
+		id = mm_json_string(mm_json_get(doc, "id"));
+		msg = mm_json_string(mm_json_get(doc, "message"));
+		detail = mm_json_string(mm_json_get(doc, "detailed_error"));
+		rid = mm_json_string(mm_json_get(doc, "request_id"));
+	}
+	if (msg != NULL) {
+		char m[300];
+
+		excerpt(m, sizeof(m), msg, strlen(msg));
+		if (id != NULL && id[0] != '\0') {
+			excerpt(err->server_id, sizeof(err->server_id), id,
+				strlen(id));
+			mm_error_set(err, kind, "%s (HTTP %ld, %s)", m,
+				     resp->status, err->server_id);
+		} else {
+			mm_error_set(err, kind, "%s (HTTP %ld)", m,
+				     resp->status);
+		}
+		if (detail != NULL)
+			excerpt(err->detail, sizeof(err->detail), detail,
+				strlen(detail));
+		if (rid != NULL && rid[0] != '\0')
+			excerpt(err->request_id, sizeof(err->request_id), rid,
+				strlen(rid));
+	} else if (resp->body.len == 0) {
+		mm_error_set(err, kind, "HTTP %ld %s with an empty body",
+			     resp->status, status_text(resp->status));
+	} else {
+		char body[200];
+
+		excerpt(body, sizeof(body), resp->body.data,
+			resp->body.len < 160 ? resp->body.len : 160);
+		mm_error_set(err, kind, "HTTP %ld %s: %s%s", resp->status,
+			     status_text(resp->status), body,
+			     resp->body.len > 160 ? "..." : "");
+	}
+	err->http_status = resp->status;
+	mm_json_free(doc);
+	return err->kind;
+}
+
+bool
+mm_api_status_ok(const struct mm_json *doc)
+{
+	return mm_streq(mm_json_string(mm_json_get(doc, "status")), "OK");
+}
+
+enum mm_result
+mm_api_request(struct mm_client *c, const char *method, const char *path,
+	       const struct mm_json *body, unsigned flags,
+	       struct mm_json **out, struct mm_http_resp *resp_out,
+	       struct mm_error *err)
+{
+	struct mm_http_resp local_resp, *resp = resp_out ? resp_out
+							  : &local_resp;
+	struct mm_http_req req;
+	struct mm_buf text = MM_BUF_INIT;
+	enum mm_result rc;
+	bool ok2xx;
+
+	if (out != NULL)
+		*out = NULL;
+	if (resp != resp_out)
+		mm_http_resp_init(resp);
+	if (body != NULL && !mm_json_print(body, false, &text)) {
+		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		goto out;
+	}
+	if (c->dry_run && strcmp(method, "GET") != 0) {
+		if (c->dry_run_fn != NULL) {
+			struct mm_json *red = body ? mm_config_redact(body)
+						   : NULL;
+			struct mm_buf shown = MM_BUF_INIT;
+
+			if (red != NULL && !mm_json_print(red, true, &shown)) {
+				mm_json_free(red);
+				rc = mm_error_set(err, MM_ERR_OTHER,
+						  "out of memory");
+				goto out;
+			}
+			c->dry_run_fn(c->dry_run_ud, method, path,
+				      red ? mm_buf_str(&shown) : NULL);
+			mm_json_free(red);
+			mm_buf_release(&shown);
+		}
+		rc = MM_OK;
+		goto out;
+	}
+	memset(&req, 0, sizeof(req));
+	req.method = method;
+	req.path = path;
+	req.body = body ? mm_buf_str(&text) : NULL;
+	req.body_len = text.len;
+	req.idempotent = (flags & MM_API_SAFE_POST) != 0;
+	rc = c->send(c->send_ud, &req, resp, err);
+	if (rc != MM_OK)
+		goto out;
+	if (resp->version_id[0] != '\0')
+		mm_strlcpy(c->server_version, resp->version_id,
+			   sizeof(c->server_version));
+	ok2xx = resp->status >= 200 && resp->status < 300;
+	if (!ok2xx) {
+		rc = mm_api_error_from_response(resp, err);
+		if ((flags & MM_API_KEEP_ERROR) && out != NULL &&
+		    resp->body.len > 0) {
+			struct mm_error ignore;
+
+			mm_error_clear(&ignore);
+			if (mm_json_parse(resp->body.data, resp->body.len, out,
+					  &ignore) != MM_OK)
+				*out = NULL;
+		}
+		goto out;
+	}
+	if (flags & MM_API_RAW_BODY)
+		goto out;
+	if (resp->body.len == 0) {
+		if (!(flags & MM_API_EMPTY_OK))
+			rc = mm_error_set(err, MM_ERR_RESPONSE,
+					  "the server answered HTTP %ld with "
+					  "an empty body where JSON was "
+					  "expected",
+					  resp->status);
+		goto out;
+	}
+	if (out != NULL) {
+		rc = mm_json_parse(resp->body.data, resp->body.len, out, err);
+		if (rc != MM_OK)
+			mm_error_prefix(err,
+					"the server's answer (HTTP %ld) is not "
+					"valid JSON",
+					resp->status);
+	}
+out:
+	mm_buf_wipe(&text);
+	if (resp != resp_out)
+		mm_http_resp_release(resp);
+	return rc;
+}
+
+bool
+mm_api_version_from_header(const char *version_id, char *buf, size_t size)
+{
+	int dots = 0;
+	size_t i;
+
+	if (version_id == NULL || version_id[0] == '\0')
+		return false;
+	for (i = 0; version_id[i] != '\0'; i++) {
+		if (version_id[i] == '.' && ++dots == 3)
+			break;
+	}
+	if (dots < 2 || i + 1 > size)
+		return false;
+	memcpy(buf, version_id, i);
+	buf[i] = '\0';
+	return true;
+}

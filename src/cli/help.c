@@ -1,0 +1,218 @@
+/* Help rendered from the command tables; never needs a server. */
+#include <string.h>
+
+#include "cli_internal.h"
+
+static const char *
+arg_kind_name(const struct mm_opt *o)
+{
+	if (o->argname != NULL)
+		return o->argname;
+	switch (o->kind) {
+	case MM_OPT_K_INT:
+		return "N";
+	case MM_OPT_K_FILE:
+		return "FILE";
+	default:
+		return "VALUE";
+	}
+}
+
+void
+mm_help_usage_line(FILE *f, const struct mm_family *fam,
+		   const struct mm_cmd_entry *cmd)
+{
+	bool has_opts = false;
+
+	fprintf(f, "mmadm %s %s", fam->name, cmd->name);
+	for (const struct mm_opt *o = cmd->opts; o && o->name; o++) {
+		if (o->flags & MM_OPT_REQUIRED)
+			fprintf(f, " --%s %s", o->name, arg_kind_name(o));
+		else if (!(o->flags & MM_OPT_HIDDEN))
+			has_opts = true;
+	}
+	if (has_opts)
+		fputs(" [options]", f);
+	for (const struct mm_arg *a = cmd->args; a && a->name; a++) {
+		const char *dots = (a->flags & MM_ARG_VARIADIC) ? "..." : "";
+
+		if (a->flags & MM_ARG_OPTIONAL)
+			fprintf(f, " [%s%s]", a->name, dots);
+		else
+			fprintf(f, " %s%s", a->name, dots);
+	}
+}
+
+static void
+print_opts(FILE *f, const struct mm_opt *opts)
+{
+	for (const struct mm_opt *o = opts; o && o->name; o++) {
+		char left[96];
+		int n;
+
+		if (o->flags & MM_OPT_HIDDEN)
+			continue;
+		if (o->kind == MM_OPT_K_BOOL)
+			n = snprintf(left, sizeof(left), "%s%c%s--%s%s",
+				     o->short_name ? "-" : "",
+				     o->short_name ? o->short_name : ' ',
+				     o->short_name ? ", " : "  ",
+				     (o->flags & MM_OPT_NEGATABLE) ? "[no-]"
+								   : "",
+				     o->name);
+		else
+			n = snprintf(left, sizeof(left), "%s%c%s--%s %s",
+				     o->short_name ? "-" : "",
+				     o->short_name ? o->short_name : ' ',
+				     o->short_name ? ", " : "  ", o->name,
+				     arg_kind_name(o));
+		if (n < 0)
+			continue;
+		if (strlen(left) <= 26)
+			fprintf(f, "  %-26s  %s", left, o->help);
+		else
+			fprintf(f, "  %s\n  %-26s  %s", left, "", o->help);
+		if (o->kind == MM_OPT_K_LIST)
+			fputs(" (repeatable)", f);
+		if (o->flags & MM_OPT_REQUIRED)
+			fputs(" (required)", f);
+		fputc('\n', f);
+	}
+}
+
+static void
+print_flags_note(FILE *f, unsigned flags)
+{
+	if (flags & CMD_LOCAL_ONLY)
+		fputs("\nOnly over the local socket: run on the server host "
+		      "with --local.\n",
+		      f);
+	if (flags & CMD_NO_LOCAL)
+		fputs("\nNot available over the local socket (the server has "
+		      "no local route): needs --url and a token.\n",
+		      f);
+	if (flags & CMD_DESTRUCTIVE)
+		fputs("\nDestructive: asks for confirmation on a terminal; "
+		      "needs --yes otherwise.\n",
+		      f);
+}
+
+void
+mm_help_cmd(struct mm_ctx *ctx, const struct mm_family *fam,
+	    const struct mm_cmd_entry *cmd)
+{
+	FILE *f = ctx->out.out;
+	bool has_args = cmd->args != NULL && cmd->args[0].name != NULL;
+	bool has_opts = false;
+
+	for (const struct mm_opt *o = cmd->opts; o && o->name; o++)
+		if (!(o->flags & MM_OPT_HIDDEN))
+			has_opts = true;
+	fputs("Usage: ", f);
+	mm_help_usage_line(f, fam, cmd);
+	fprintf(f, "\n\n%s.\n", cmd->summary);
+	if (cmd->help != NULL)
+		fprintf(f, "\n%s\n", cmd->help);
+	print_flags_note(f, cmd->flags);
+	if (cmd->aliases != NULL && cmd->aliases[0] != NULL) {
+		fputs("\nAliases:", f);
+		for (size_t i = 0; cmd->aliases[i] != NULL; i++)
+			fprintf(f, " %s", cmd->aliases[i]);
+		fputc('\n', f);
+	}
+	if (has_args) {
+		fputs("\nArguments:\n", f);
+		for (const struct mm_arg *a = cmd->args; a->name; a++)
+			fprintf(f, "  %-26s  %s\n", a->name, a->help);
+	}
+	if (has_opts) {
+		fputs("\nOptions:\n", f);
+		print_opts(f, cmd->opts);
+	}
+	if (cmd->examples != NULL && cmd->examples[0] != NULL) {
+		fputs("\nExamples:\n", f);
+		for (size_t i = 0; cmd->examples[i] != NULL; i++)
+			fprintf(f, "  %s\n", cmd->examples[i]);
+	}
+	fputs("\nGlobal options (--url, --profile, --local, -o, ...): see "
+	      "'mmadm help'.\n",
+	      f);
+}
+
+void
+mm_help_family(struct mm_ctx *ctx, const struct mm_family *fam)
+{
+	FILE *f = ctx->out.out;
+
+	fprintf(f, "Usage: mmadm %s <command> [options]\n\n%s.\n\nCommands:\n",
+		fam->name, fam->summary);
+	for (const struct mm_cmd_entry *c = fam->cmds; c->name; c++)
+		fprintf(f, "  %-18s  %s\n", c->name, c->summary);
+	fprintf(f, "\nRun 'mmadm help %s <command>' for a command's options.\n",
+		fam->name);
+}
+
+void
+mm_help_main(struct mm_ctx *ctx)
+{
+	FILE *f = ctx->out.out;
+
+	fputs("Usage: mmadm [global options] <family> <command> [options] "
+	      "[arguments]\n\n"
+	      "Administer a Mattermost server over its REST API v4, by "
+	      "HTTP(S) or over\nthe server's local unix socket.\n\n"
+	      "Commands:\n",
+	      f);
+	for (const struct mm_family *fam = ctx->families; fam->name; fam++) {
+		fprintf(f, "  %s\n", fam->name);
+		for (const struct mm_cmd_entry *c = fam->cmds; c->name; c++)
+			fprintf(f, "    %-18s  %s\n", c->name, c->summary);
+	}
+	fputs("\nGlobal options:\n", f);
+	print_opts(f, mm_global_opts);
+	fputs("\nHelp topics: 'mmadm help exit-codes', 'mmadm help "
+	      "environment'.\n"
+	      "Run 'mmadm help <family> <command>' for a command's options.\n",
+	      f);
+}
+
+void
+mm_help_exit_codes(struct mm_ctx *ctx)
+{
+	FILE *f = ctx->out.out;
+
+	fputs("Exit codes (a stable contract for scripts):\n", f);
+#define MM_X_HELP(kind, code, name, text)                                      \
+	fprintf(f, "  %3d  %-12s  %s\n", code, name, text);
+	MM_RESULTS(MM_X_HELP)
+#undef MM_X_HELP
+}
+
+/* The environment variables mmadm reads. */
+static const struct {
+	const char *name;
+	const char *text;
+} env_vars[] = {
+	{"MMADM_URL", "server address, when --url is not given"},
+	{"MMADM_TOKEN", "access token (never accepted on the command line)"},
+	{"MMADM_PROFILE", "profile to use, when --profile is not given"},
+	{"MMADM_LOCAL", "1/true: use the local socket, like --local"},
+	{"MMADM_LOCAL_SOCKET", "local socket path, when --socket is not given"},
+	{"XDG_CONFIG_HOME", "profiles file is $XDG_CONFIG_HOME/mmadm/"
+			    "config.yaml (default ~/.config)"},
+	{"NO_COLOR", "set and non-empty: no colour"},
+	{"COLUMNS", "terminal width for tables"},
+	{NULL, NULL},
+};
+
+void
+mm_help_environment(struct mm_ctx *ctx)
+{
+	FILE *f = ctx->out.out;
+
+	fputs("Environment (flags win over these; these win over the "
+	      "profile):\n",
+	      f);
+	for (size_t i = 0; env_vars[i].name != NULL; i++)
+		fprintf(f, "  %-20s  %s\n", env_vars[i].name, env_vars[i].text);
+}

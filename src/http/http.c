@@ -1,0 +1,634 @@
+/* Transport over one reusable libcurl easy handle. */
+#include "mmadm/http.h"
+
+#include <curl/curl.h>
+#include <errno.h>
+#include <stdarg.h>
+#include <stdlib.h>
+#include <string.h>
+#include <strings.h>
+#include <time.h>
+
+#define MM_DEFAULT_MAX_RESPONSE (64u * 1024 * 1024)
+#define MM_RETRY_CAP_MS 8000
+
+struct mm_http {
+	CURL *curl;
+	char *base_url;
+	char *unix_socket;
+	char *token;
+	char *user_agent;
+	size_t max_response;
+	int retries;
+	mm_trace_fn trace;
+	void *trace_ud;
+	volatile int *cancel;
+	long connections;
+	char errbuf[CURL_ERROR_SIZE];
+	/* per-transfer state */
+	struct mm_http_resp *resp;
+	const struct mm_http_req *req;
+	bool over_cap;
+	bool sink_failed;
+};
+
+static bool curl_ready;
+
+static void
+trace_line(struct mm_http *h, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+
+static void
+trace_line(struct mm_http *h, const char *fmt, ...)
+{
+	char line[1024];
+	va_list ap;
+
+	if (h->trace == NULL)
+		return;
+	va_start(ap, fmt);
+	if (vsnprintf(line, sizeof(line), fmt, ap) < 0)
+		line[0] = '\0';
+	va_end(ap);
+	h->trace(h->trace_ud, line);
+}
+
+void
+mm_http_resp_init(struct mm_http_resp *r)
+{
+	memset(r, 0, sizeof(*r));
+	mm_buf_init(&r->body);
+	r->retry_after = -1;
+}
+
+void
+mm_http_resp_release(struct mm_http_resp *r)
+{
+	if (r == NULL)
+		return;
+	mm_buf_release(&r->body);
+	mm_wipe(r->token, sizeof(r->token));
+	mm_http_resp_init(r);
+}
+
+static void
+resp_reset(struct mm_http_resp *r)
+{
+	int tries = r->tries;
+
+	mm_buf_reset(&r->body);
+	mm_wipe(r->token, sizeof(r->token));
+	r->status = 0;
+	r->content_type[0] = r->version_id[0] = r->request_id[0] = '\0';
+	r->location[0] = r->content_disposition[0] = '\0';
+	r->retry_after = -1;
+	r->tries = tries;
+}
+
+static void
+set_str(char **dst, const char *src)
+{
+	if (*dst != NULL) {
+		mm_wipe(*dst, strlen(*dst));
+		free(*dst);
+	}
+	*dst = mm_strdup(src);
+}
+
+enum mm_result
+mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
+	    struct mm_error *err)
+{
+	struct mm_http *h;
+	CURL *c;
+	long ct;
+
+	*out = NULL;
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return mm_error_set(err, MM_ERR_OTHER,
+					    "cannot initialise libcurl");
+		curl_ready = true;
+	}
+	h = calloc(1, sizeof(*h));
+	if (h == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	h->curl = c = curl_easy_init();
+	if (c == NULL) {
+		free(h);
+		return mm_error_set(err, MM_ERR_OTHER,
+				    "cannot create a libcurl handle");
+	}
+	set_str(&h->base_url,
+		cfg->unix_socket != NULL ? "http://localhost" : cfg->base_url);
+	set_str(&h->unix_socket, cfg->unix_socket);
+	set_str(&h->token, cfg->token);
+	set_str(&h->user_agent, cfg->user_agent ? cfg->user_agent : "mmadm");
+	if (h->base_url == NULL || h->user_agent == NULL) {
+		mm_http_free(h);
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	}
+	h->max_response = cfg->max_response ? cfg->max_response
+					    : MM_DEFAULT_MAX_RESPONSE;
+	h->retries = cfg->retries < 0 ? 0 : cfg->retries;
+	h->trace = cfg->trace;
+	h->trace_ud = cfg->trace_ud;
+	h->cancel = cfg->cancel;
+
+	ct = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10;
+	if (cfg->timeout_s > 0 && cfg->timeout_s < ct)
+		ct = cfg->timeout_s;
+	curl_easy_setopt(c, CURLOPT_NOSIGNAL, 1L);
+	curl_easy_setopt(c, CURLOPT_ERRORBUFFER, h->errbuf);
+	curl_easy_setopt(c, CURLOPT_USERAGENT, h->user_agent);
+	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
+	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
+	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, ct);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg->timeout_s > 0
+						     ? cfg->timeout_s
+						     : 0L);
+	/* A stalled transfer ends: under 1 byte/s for 30 s. */
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
+	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
+	curl_easy_setopt(c, CURLOPT_TCP_KEEPALIVE, 1L);
+	curl_easy_setopt(c, CURLOPT_PROTOCOLS_STR, "http,https");
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYPEER, cfg->insecure ? 0L : 1L);
+	curl_easy_setopt(c, CURLOPT_SSL_VERIFYHOST, cfg->insecure ? 0L : 2L);
+	if (cfg->cacert != NULL)
+		curl_easy_setopt(c, CURLOPT_CAINFO, cfg->cacert);
+	if (h->unix_socket != NULL)
+		curl_easy_setopt(c, CURLOPT_UNIX_SOCKET_PATH, h->unix_socket);
+	*out = h;
+	return MM_OK;
+}
+
+void
+mm_http_free(struct mm_http *h)
+{
+	if (h == NULL)
+		return;
+	if (h->curl != NULL)
+		curl_easy_cleanup(h->curl);
+	set_str(&h->base_url, NULL);
+	set_str(&h->unix_socket, NULL);
+	set_str(&h->token, NULL);
+	set_str(&h->user_agent, NULL);
+	free(h);
+}
+
+void
+mm_http_set_token(struct mm_http *h, const char *token)
+{
+	set_str(&h->token, token);
+}
+
+long
+mm_http_connections(const struct mm_http *h)
+{
+	return h->connections;
+}
+
+const char *
+mm_http_lib_version(void)
+{
+	return curl_version();
+}
+
+bool
+mm_http_escape(const char *s, struct mm_buf *out)
+{
+	static const char hex[] = "0123456789ABCDEF";
+
+	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
+		if ((*p >= 'A' && *p <= 'Z') || (*p >= 'a' && *p <= 'z') ||
+		    (*p >= '0' && *p <= '9') || *p == '-' || *p == '_' ||
+		    *p == '.' || *p == '~') {
+			if (!mm_buf_putc(out, (char)*p))
+				return false;
+		} else {
+			char e[3] = {'%', hex[*p >> 4], hex[*p & 15]};
+
+			if (!mm_buf_append(out, e, 3))
+				return false;
+		}
+	}
+	return true;
+}
+
+/* Copy a header value (trimmed) into dst if name matches. */
+static bool
+header_match(const char *line, size_t len, const char *name, char *dst,
+	     size_t size)
+{
+	size_t n = strlen(name), vlen;
+	const char *v;
+
+	if (len <= n || line[n] != ':' || strncasecmp(line, name, n) != 0)
+		return false;
+	v = line + n + 1;
+	vlen = len - n - 1;
+	while (vlen > 0 && (*v == ' ' || *v == '\t')) {
+		v++;
+		vlen--;
+	}
+	while (vlen > 0 && (v[vlen - 1] == '\r' || v[vlen - 1] == '\n' ||
+			    v[vlen - 1] == ' '))
+		vlen--;
+	if (vlen >= size)
+		vlen = size - 1;
+	memcpy(dst, v, vlen);
+	dst[vlen] = '\0';
+	return true;
+}
+
+static size_t
+on_header(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct mm_http *h = ud;
+	struct mm_http_resp *r = h->resp;
+	size_t len = size * nmemb;
+	char tmp[32];
+
+	if (len > 5 && strncmp(data, "HTTP/", 5) == 0) {
+		/* A new response (e.g. after 100 Continue): start over. */
+		resp_reset(r);
+		return len;
+	}
+	if (header_match(data, len, "Content-Type", r->content_type,
+			 sizeof(r->content_type)) ||
+	    header_match(data, len, "X-Version-Id", r->version_id,
+			 sizeof(r->version_id)) ||
+	    header_match(data, len, "X-Request-Id", r->request_id,
+			 sizeof(r->request_id)) ||
+	    header_match(data, len, "Token", r->token, sizeof(r->token)) ||
+	    header_match(data, len, "Location", r->location,
+			 sizeof(r->location)) ||
+	    header_match(data, len, "Content-Disposition",
+			 r->content_disposition,
+			 sizeof(r->content_disposition)))
+		return len;
+	if (header_match(data, len, "Retry-After", tmp, sizeof(tmp))) {
+		char *end;
+		long v = strtol(tmp, &end, 10);
+
+		if (end != tmp && *end == '\0' && v >= 0)
+			r->retry_after = v;
+	}
+	return len;
+}
+
+static size_t
+on_body(char *data, size_t size, size_t nmemb, void *ud)
+{
+	struct mm_http *h = ud;
+	size_t len = size * nmemb;
+	long status = 0;
+
+	curl_easy_getinfo(h->curl, CURLINFO_RESPONSE_CODE, &status);
+	if (h->req->sink != NULL && status >= 200 && status < 300) {
+		if (!h->req->sink(h->req->sink_ud, data, len)) {
+			h->sink_failed = true;
+			return 0;
+		}
+		return len;
+	}
+	if (h->resp->body.len + len > h->max_response) {
+		h->over_cap = true;
+		return 0;
+	}
+	if (!mm_buf_append(&h->resp->body, data, len))
+		return 0;
+	return len;
+}
+
+static size_t
+on_read(char *buf, size_t size, size_t nmemb, void *ud)
+{
+	struct mm_http *h = ud;
+	size_t n = fread(buf, size, nmemb, h->req->upload);
+
+	if (n == 0 && ferror(h->req->upload))
+		return CURL_READFUNC_ABORT;
+	return n;
+}
+
+static int
+on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
+	    curl_off_t ulnow)
+{
+	struct mm_http *h = ud;
+
+	if (h->cancel != NULL && *h->cancel)
+		return 1;
+	if (h->req->progress != NULL) {
+		if (h->req->upload != NULL)
+			h->req->progress(h->req->progress_ud, (uint64_t)ulnow,
+					 (uint64_t)ultotal);
+		else
+			h->req->progress(h->req->progress_ud, (uint64_t)dlnow,
+					 (uint64_t)dltotal);
+	}
+	return 0;
+}
+
+/* Trace one block of header lines, redacting secrets. */
+static void
+trace_headers(struct mm_http *h, char prefix, const char *data, size_t len)
+{
+	const char *p = data, *end = data + len;
+
+	while (p < end) {
+		const char *nl = memchr(p, '\n', (size_t)(end - p));
+		size_t n = nl ? (size_t)(nl - p) : (size_t)(end - p);
+		char line[768];
+
+		if (n > 0 && p[n - 1] == '\r')
+			n--;
+		if (n > 0) {
+			if (n >= sizeof(line))
+				n = sizeof(line) - 1;
+			memcpy(line, p, n);
+			line[n] = '\0';
+			for (size_t i = 0; i < n; i++)
+				if ((unsigned char)line[i] < 0x20 ||
+				    line[i] == 0x7f)
+					line[i] = '?';
+			if (strncasecmp(line, "Authorization:", 14) == 0)
+				trace_line(h, "%c Authorization: [redacted]",
+					   prefix);
+			else if (strncasecmp(line, "Token:", 6) == 0)
+				trace_line(h, "%c Token: [redacted]", prefix);
+			else if (strncasecmp(line, "Cookie:", 7) == 0 ||
+				 strncasecmp(line, "Set-Cookie:", 11) == 0)
+				trace_line(h, "%c %.*s [redacted]", prefix,
+					   (int)(strchr(line, ':') - line + 1),
+					   line);
+			else
+				trace_line(h, "%c %s", prefix, line);
+		}
+		if (nl == NULL)
+			break;
+		p = nl + 1;
+	}
+}
+
+static int
+on_debug(CURL *c, curl_infotype type, char *data, size_t size, void *ud)
+{
+	struct mm_http *h = ud;
+
+	(void)c;
+	switch (type) {
+	case CURLINFO_TEXT:
+		trace_headers(h, '*', data, size);
+		break;
+	case CURLINFO_HEADER_OUT:
+		trace_headers(h, '>', data, size);
+		break;
+	case CURLINFO_HEADER_IN:
+		trace_headers(h, '<', data, size);
+		break;
+	default:
+		break;
+	}
+	return 0;
+}
+
+static const char *
+target_name(const struct mm_http *h)
+{
+	return h->unix_socket != NULL ? h->unix_socket : h->base_url;
+}
+
+static enum mm_result
+map_curl_error(struct mm_http *h, CURLcode cc, struct mm_error *err)
+{
+	const char *why = h->errbuf[0] ? h->errbuf : curl_easy_strerror(cc);
+	const char *what = h->unix_socket != NULL ? "local socket" : "server";
+
+	switch (cc) {
+	case CURLE_ABORTED_BY_CALLBACK:
+		return mm_error_set(err, MM_ERR_CANCELLED, "cancelled");
+	case CURLE_WRITE_ERROR:
+		if (h->over_cap)
+			return mm_error_set(
+				err, MM_ERR_RESPONSE,
+				"the response from %s is larger than %zu bytes",
+				target_name(h), h->max_response);
+		if (h->sink_failed)
+			return mm_error_set(err, MM_ERR_IO,
+					    "cannot write the download: %s",
+					    strerror(errno));
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	case CURLE_READ_ERROR:
+		return mm_error_set(err, MM_ERR_IO,
+				    "cannot read the upload: %s", why);
+	case CURLE_PARTIAL_FILE:
+		return mm_error_set(err, MM_ERR_RESPONSE,
+				    "the connection to %s closed before the "
+				    "whole response arrived",
+				    target_name(h));
+	case CURLE_OPERATION_TIMEDOUT:
+		return mm_error_set(err, MM_ERR_CONNECT,
+				    "%s %s did not answer in time: %s", what,
+				    target_name(h), why);
+	case CURLE_PEER_FAILED_VERIFICATION:
+	case CURLE_SSL_CONNECT_ERROR:
+	case CURLE_SSL_CERTPROBLEM:
+	case CURLE_SSL_CIPHER:
+	case CURLE_SSL_CACERT_BADFILE:
+	case CURLE_SSL_ISSUER_ERROR:
+		return mm_error_set(err, MM_ERR_CONNECT,
+				    "TLS failure with %s: %s (use --cacert FILE "
+				    "for a private CA)",
+				    target_name(h), why);
+	default:
+		return mm_error_set(err, MM_ERR_CONNECT,
+				    "cannot connect to %s %s: %s", what,
+				    target_name(h), why);
+	}
+}
+
+static bool
+retryable(long status)
+{
+	return status == 429 || status == 502 || status == 503 ||
+	       status == 504;
+}
+
+static void
+sleep_ms(long ms)
+{
+	struct timespec ts = {ms / 1000, (ms % 1000) * 1000000L};
+
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+static long
+backoff_ms(int attempt, long retry_after)
+{
+	long ms = 500L << (attempt < 5 ? attempt : 5);
+
+	if (ms > MM_RETRY_CAP_MS)
+		ms = MM_RETRY_CAP_MS;
+	ms = ms / 2 + (long)(rand() % (int)(ms / 2 + 1)); /* jitter */
+	if (retry_after >= 0) {
+		long ra = retry_after * 1000;
+
+		ms = ra > MM_RETRY_CAP_MS * 4 ? MM_RETRY_CAP_MS * 4 : ra;
+	}
+	return ms;
+}
+
+static enum mm_result
+perform_once(struct mm_http *h, const struct mm_http_req *req,
+	     struct curl_slist *headers, struct mm_http_resp *resp,
+	     struct mm_error *err)
+{
+	CURL *c = h->curl;
+	CURLcode cc;
+	long nconn = 0;
+
+	resp_reset(resp);
+	h->over_cap = false;
+	h->sink_failed = false;
+	h->errbuf[0] = '\0';
+	if (req->upload != NULL && fseek(req->upload, 0, SEEK_SET) != 0 &&
+	    resp->tries > 0)
+		return mm_error_set(err, MM_ERR_IO,
+				    "cannot rewind the upload for a retry");
+	resp->tries++;
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
+	cc = curl_easy_perform(c);
+	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nconn);
+	h->connections += nconn;
+	if (cc != CURLE_OK)
+		return map_curl_error(h, cc, err);
+	curl_easy_getinfo(c, CURLINFO_RESPONSE_CODE, &resp->status);
+	return MM_OK;
+}
+
+enum mm_result
+mm_http_do(struct mm_http *h, const struct mm_http_req *req,
+	   struct mm_http_resp *resp, struct mm_error *err)
+{
+	CURL *c = h->curl;
+	struct mm_buf url = MM_BUF_INIT, auth = MM_BUF_INIT,
+		      ctype = MM_BUF_INIT;
+	struct curl_slist *headers = NULL, *tmp;
+	enum mm_result rc = MM_OK;
+	bool idem = req->idempotent || strcmp(req->method, "GET") == 0 ||
+		    strcmp(req->method, "PUT") == 0 ||
+		    strcmp(req->method, "DELETE") == 0 ||
+		    strcmp(req->method, "HEAD") == 0;
+
+	h->req = req;
+	h->resp = resp;
+	if (!mm_buf_puts(&url, h->base_url) || !mm_buf_puts(&url, req->path))
+		goto oom;
+	curl_easy_setopt(c, CURLOPT_URL, url.data);
+
+	/* Method and body. Reset what a previous request may have set. */
+	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
+	curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
+	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
+	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
+	if (req->upload != NULL) {
+		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
+		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
+		curl_easy_setopt(c, CURLOPT_READDATA, h);
+		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
+				 (curl_off_t)req->upload_size);
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	} else if (req->body != NULL || strcmp(req->method, "POST") == 0 ||
+		   strcmp(req->method, "PUT") == 0 ||
+		   strcmp(req->method, "PATCH") == 0) {
+		curl_easy_setopt(c, CURLOPT_POSTFIELDSIZE_LARGE,
+				 (curl_off_t)(req->body ? req->body_len : 0));
+		curl_easy_setopt(c, CURLOPT_POSTFIELDS,
+				 req->body ? req->body : "");
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
+					 req->method);
+	} else if (strcmp(req->method, "HEAD") == 0) {
+		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
+	} else if (strcmp(req->method, "GET") != 0) {
+		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	}
+
+	/* Headers. */
+	if (h->token != NULL && h->unix_socket == NULL) {
+		if (!mm_buf_printf(&auth, "Authorization: Bearer %s",
+				   h->token))
+			goto oom;
+		if ((tmp = curl_slist_append(headers, auth.data)) == NULL)
+			goto oom;
+		headers = tmp;
+	}
+	if ((tmp = curl_slist_append(headers,
+				     "X-Requested-With: XMLHttpRequest")) ==
+	    NULL)
+		goto oom;
+	headers = tmp;
+	if ((tmp = curl_slist_append(headers, "Accept: application/json")) ==
+	    NULL)
+		goto oom;
+	headers = tmp;
+	if ((tmp = curl_slist_append(headers, "Expect:")) == NULL)
+		goto oom;
+	headers = tmp;
+	if (req->content_type != NULL ||
+	    (req->body != NULL && req->upload == NULL)) {
+		if (!mm_buf_printf(&ctype, "Content-Type: %s",
+				   req->content_type ? req->content_type
+						     : "application/json"))
+			goto oom;
+		if ((tmp = curl_slist_append(headers, ctype.data)) == NULL)
+			goto oom;
+		headers = tmp;
+	}
+
+	curl_easy_setopt(c, CURLOPT_HEADERFUNCTION, on_header);
+	curl_easy_setopt(c, CURLOPT_HEADERDATA, h);
+	curl_easy_setopt(c, CURLOPT_WRITEFUNCTION, on_body);
+	curl_easy_setopt(c, CURLOPT_WRITEDATA, h);
+	curl_easy_setopt(c, CURLOPT_NOPROGRESS, 0L);
+	curl_easy_setopt(c, CURLOPT_XFERINFOFUNCTION, on_progress);
+	curl_easy_setopt(c, CURLOPT_XFERINFODATA, h);
+	curl_easy_setopt(c, CURLOPT_VERBOSE, h->trace ? 1L : 0L);
+	if (h->trace != NULL) {
+		curl_easy_setopt(c, CURLOPT_DEBUGFUNCTION, on_debug);
+		curl_easy_setopt(c, CURLOPT_DEBUGDATA, h);
+	}
+
+	resp->tries = 0;
+	for (int attempt = 0;; attempt++) {
+		long wait;
+
+		rc = perform_once(h, req, headers, resp, err);
+		if (rc != MM_OK || !idem || attempt >= h->retries ||
+		    !retryable(resp->status) || req->sink != NULL)
+			break;
+		wait = backoff_ms(attempt, resp->retry_after);
+		trace_line(h, "* HTTP %ld: retrying in %ld ms (try %d of %d)",
+			   resp->status, wait, attempt + 2, h->retries + 1);
+		sleep_ms(wait);
+		if (h->cancel != NULL && *h->cancel) {
+			rc = mm_error_set(err, MM_ERR_CANCELLED, "cancelled");
+			break;
+		}
+	}
+	goto out;
+oom:
+	rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+out:
+	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_slist_free_all(headers);
+	mm_buf_release(&url);
+	mm_buf_wipe(&auth);
+	mm_buf_release(&ctype);
+	h->req = NULL;
+	h->resp = NULL;
+	return rc;
+}
