@@ -1,10 +1,10 @@
 /* auth: log in, save and switch between servers (profiles). */
+#include "cmd.h"
+
 #include <ctype.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "cmd.h"
 
 /* ---- shared ---- */
 
@@ -57,10 +57,11 @@ get_secret(struct mm_ctx *ctx, const char *file, bool from_stdin,
 	if (file != NULL || from_stdin)
 		return mm_read_secret_file(file ? file : "-", out, what, err);
 	if (!ctx->in_tty)
-		return mm_error_set(err, MM_ERR_USAGE,
-				    "no %s given and no terminal to ask on: use "
-				    "%s",
-				    what, how);
+		return mm_error_set(
+			err, MM_ERR_USAGE,
+			"no %s given and no terminal to ask on: use "
+			"%s",
+			what, how);
 	line = ctx->ask(ctx, prompt, true);
 	if (line == NULL)
 		return mm_error_set(err, MM_ERR_CANCELLED, "no %s entered",
@@ -344,8 +345,8 @@ auth_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 			pr->local ? (pr->socket ? pr->socket : "(local)")
 				  : (pr->url ? pr->url : "");
 		cells[i * 5 + 3] = pr->username ? pr->username : "";
-		cells[i * 5 + 4] = pr->auth ? pr->auth
-					    : (pr->local ? "local" : "");
+		cells[i * 5 + 4] =
+			pr->auth ? pr->auth : (pr->local ? "local" : "");
 	}
 	mm_out_rows(&ctx->out, headers, 5, cells, p.n);
 	if (p.n == 0)
@@ -435,7 +436,7 @@ auth_current_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	cells[2] = mm_source_name(t->profile_src);
 	cells[3] = t->local ? "socket" : "url";
 	cells[4] = t->local ? t->socket : t->url;
-	cells[5] = mm_source_name(t->local ? t->local_src : t->url_src);
+	cells[5] = mm_source_name(t->local ? t->socket_src : t->url_src);
 	cells[6] = "local";
 	cells[7] = t->local ? "true" : "false";
 	cells[8] = mm_source_name(t->local_src);

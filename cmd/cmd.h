@@ -22,6 +22,18 @@ extern const struct mm_family mm_families[];
 enum mm_result cmd_print_status(struct mm_ctx *ctx, const struct mm_json *doc,
 				const char *human, struct mm_error *err);
 
+/*
+ * Paged listing: fill the page request from --page/--per-page/--all
+ * (warning when --per-page exceeds the server's maximum), then stream the
+ * rows of every page to the output with cols, flushing after each page so
+ * the first rows appear before the next page is fetched.
+ */
+void cmd_paging(struct mm_ctx *ctx, const struct mm_args *args,
+		struct mm_page_req *req);
+enum mm_result cmd_list(struct mm_ctx *ctx, struct mm_client *c,
+			const struct mm_page_req *req,
+			const struct mm_column *cols, struct mm_error *err);
+
 /* Read a JSON or YAML document from a file or "-" (usage errors name the
  * line and column). */
 enum mm_result cmd_read_doc(const char *path, struct mm_json **out,

@@ -1,8 +1,8 @@
 /* Helpers shared by the command families. */
-#include <string.h>
-
 #include "cmd.h"
 #include "mmadm/yaml.h"
+
+#include <string.h>
 
 enum mm_result
 cmd_print_status(struct mm_ctx *ctx, const struct mm_json *doc,
@@ -37,5 +37,56 @@ cmd_read_doc(const char *path, struct mm_json **out, struct mm_error *err)
 							  : path,
 				   MM_ERR_USAGE, out, err);
 	mm_buf_wipe(&text);
+	return rc;
+}
+
+void
+cmd_paging(struct mm_ctx *ctx, const struct mm_args *args,
+	   struct mm_page_req *req)
+{
+	bool all = mm_args_bool(args, "all", false);
+	long per = mm_args_int(args, "per-page", all ? MM_MAX_PER_PAGE : 60);
+
+	if (per > MM_MAX_PER_PAGE) {
+		mm_warn(&ctx->out,
+			"--per-page %ld is over the server's maximum; asking "
+			"for %d",
+			per, MM_MAX_PER_PAGE);
+		per = MM_MAX_PER_PAGE;
+	}
+	req->page = mm_args_int(args, "page", 0);
+	req->per_page = per;
+	req->all = all;
+}
+
+static bool
+list_item(void *ud, const struct mm_json *item)
+{
+	struct mm_ctx *ctx = ud;
+
+	return mm_out_list_row(&ctx->out, item);
+}
+
+static bool
+list_page(void *ud, size_t n)
+{
+	struct mm_ctx *ctx = ud;
+
+	(void)n;
+	return mm_out_list_flush(&ctx->out);
+}
+
+enum mm_result
+cmd_list(struct mm_ctx *ctx, struct mm_client *c, const struct mm_page_req *req,
+	 const struct mm_column *cols, struct mm_error *err)
+{
+	enum mm_result rc;
+
+	if (!mm_out_list_begin(&ctx->out, cols))
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	rc = mm_api_paged(c, req, list_item, list_page, ctx, err);
+	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
+	    !ctx->out.write_failed)
+		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	return rc;
 }

@@ -1,8 +1,8 @@
 /* config: read and change the server configuration. */
+#include "cmd.h"
+
 #include <stdlib.h>
 #include <string.h>
-
-#include "cmd.h"
 
 static const struct mm_arg config_get_args[] = {
 	MM_ARG("KEY", "dotted key or section (ServiceSettings.SiteURL)",
@@ -203,7 +203,8 @@ const struct mm_cmd_entry mm_config_cmds[] = {
 		.summary = "Show the configuration or one key of it",
 		.help = "Without KEY prints every setting (KEY VALUE rows, or "
 			"the whole document with\n-o json/yaml). Secrets come "
-			"back from the server as a placeholder of 32\nasterisks "
+			"back from the server as a placeholder of "
+			"32\nasterisks "
 			"over TCP; over the local socket they are real: treat "
 			"that output\nas secret.",
 		.args = config_get_args,

@@ -24,8 +24,8 @@ db_recycle_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK)
 		rc = mm_api_db_recycle(c, &doc, err);
 	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc,
-				      "database connections recycled", err);
+		rc = cmd_print_status(ctx, doc, "database connections recycled",
+				      err);
 	mm_json_free(doc);
 	return rc;
 }

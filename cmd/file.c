@@ -1,17 +1,17 @@
 /* file: file storage. */
+#include "cmd.h"
+
 #include <stdio.h>
 #include <string.h>
 
-#include "cmd.h"
-
-static const char *const drivers[] = {"local", "amazons3", "azureblob",
-				      NULL};
+static const char *const drivers[] = {"local", "amazons3", "azureblob", NULL};
 
 static const struct mm_opt file_test_opts[] = {
 	MM_OPT_CHOICE(0, "driver", "DRIVER",
 		      "file store driver: local, amazons3 or azureblob",
 		      drivers),
-	MM_OPT_STRING(0, "directory", "PATH", "local driver: storage directory"),
+	MM_OPT_STRING(0, "directory", "PATH",
+		      "local driver: storage directory"),
 	MM_OPT_STRING(0, "bucket", "NAME", "S3 bucket"),
 	MM_OPT_STRING(0, "region", "REGION", "S3 region"),
 	MM_OPT_STRING(0, "endpoint", "HOST", "S3 endpoint (host[:port])"),
@@ -92,11 +92,10 @@ file_test_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	req.azure_endpoint = mm_args_get(args, "azure-endpoint");
 	if (mm_args_has(args, "ssl"))
 		req.ssl = mm_args_bool(args, "ssl", true) ? "true" : "false";
-	rc = read_secret(args, "secret-key-file", &s3key, &req.secret_key,
-			 err);
+	rc = read_secret(args, "secret-key-file", &s3key, &req.secret_key, err);
 	if (rc == MM_OK)
-		rc = read_secret(args, "azure-key-file", &azkey,
-				 &req.azure_key, err);
+		rc = read_secret(args, "azure-key-file", &azkey, &req.azure_key,
+				 err);
 	if (rc == MM_OK && cfgfile != NULL) {
 		rc = cmd_read_doc(cfgfile, &overlay, err);
 		req.config = overlay;

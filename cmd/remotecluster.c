@@ -1,7 +1,7 @@
 /* remotecluster: secure connections to other servers. */
-#include <stdlib.h>
-
 #include "cmd.h"
+
+#include <stdlib.h>
 
 static const struct mm_opt remotecluster_invite_opts[] = {
 	MM_OPT_FILE(0, "password-file", "FILE",
@@ -41,8 +41,7 @@ remotecluster_invite_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_ctx_client(ctx, &c, err);
 	if (rc == MM_OK)
 		rc = mm_api_remotecluster_invite(c, mm_args_pos(args, 0),
-						 mm_buf_str(&pw), &invite,
-						 err);
+						 mm_buf_str(&pw), &invite, err);
 	if (rc == MM_OK && invite != NULL)
 		mm_out_line(&ctx->out, invite);
 	mm_buf_wipe(&pw);

@@ -1,7 +1,7 @@
 /* system: server health and system operations. */
-#include <string.h>
-
 #include "cmd.h"
+
+#include <string.h>
 
 static const struct mm_opt system_ping_opts[] = {
 	MM_OPT_BOOL(0, "full",
@@ -43,8 +43,8 @@ system_ping_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		mm_out_line(&ctx->out,
 			    mm_json_string(mm_json_get(res.doc, "status")));
 	if (!res.healthy) {
-		const char *db = mm_json_string(
-			mm_json_get(res.doc, "database_status"));
+		const char *db =
+			mm_json_string(mm_json_get(res.doc, "database_status"));
 		const char *fs = mm_json_string(
 			mm_json_get(res.doc, "filestore_status"));
 

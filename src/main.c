@@ -1,9 +1,9 @@
 /* mmadm: the one-shot entry point. */
-#include <signal.h>
-#include <stdio.h>
-
 #include "../cmd/cmd.h"
 #include "mmadm/cli.h"
+
+#include <signal.h>
+#include <stdio.h>
 
 int
 main(int argc, char **argv)

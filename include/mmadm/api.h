@@ -6,11 +6,11 @@
 #ifndef MMADM_API_H
 #define MMADM_API_H
 
-#include <stdbool.h>
-
 #include "error.h"
 #include "http.h"
 #include "json.h"
+
+#include <stdbool.h>
 
 /* Send function: the seam unit tests replace with a fake transport. */
 typedef enum mm_result (*mm_send_fn)(void *ud, const struct mm_http_req *req,
@@ -20,9 +20,9 @@ typedef enum mm_result (*mm_send_fn)(void *ud, const struct mm_http_req *req,
 struct mm_client {
 	mm_send_fn send;
 	void *send_ud;
-	bool local;		  /* over the unix socket */
+	bool local;               /* over the unix socket */
 	char server_version[128]; /* last X-Version-Id seen */
-	bool dry_run;		  /* describe requests instead of sending */
+	bool dry_run;             /* describe requests instead of sending */
 	/* With dry_run: each request that would be sent is passed here
 	 * (method, path, body with secrets redacted). */
 	void (*dry_run_fn)(void *ud, const char *method, const char *path,
@@ -50,15 +50,42 @@ enum mm_result mm_api_error_from_response(const struct mm_http_resp *resp,
  * MM_API_SAFE_POST.
  */
 enum mm_api_flags {
-	MM_API_SAFE_POST = 1 << 0,   /* POST may be retried */
-	MM_API_EMPTY_OK = 1 << 1,    /* an empty 2xx body is fine */
-	MM_API_RAW_BODY = 1 << 2,    /* body is not JSON (keep in resp) */
-	MM_API_KEEP_ERROR = 1 << 3,  /* non-2xx: still parse body to *out */
+	MM_API_SAFE_POST = 1 << 0,  /* POST may be retried */
+	MM_API_EMPTY_OK = 1 << 1,   /* an empty 2xx body is fine */
+	MM_API_RAW_BODY = 1 << 2,   /* body is not JSON (keep in resp) */
+	MM_API_KEEP_ERROR = 1 << 3, /* non-2xx: still parse body to *out */
 };
 enum mm_result mm_api_request(struct mm_client *c, const char *method,
 			      const char *path, const struct mm_json *body,
 			      unsigned flags, struct mm_json **out,
 			      struct mm_http_resp *resp, struct mm_error *err);
+
+/* ---- paging ---- */
+#define MM_MAX_PER_PAGE 200
+
+/* Called for each element of each page; false stops the loop. */
+typedef bool (*mm_item_fn)(void *ud, const struct mm_json *item);
+/* Called after each page with its element count (flush output here). */
+typedef bool (*mm_page_fn)(void *ud, size_t items);
+
+struct mm_page_req {
+	const char *path;           /* may contain '?' already */
+	long page;                  /* first page, 0-based */
+	long per_page;              /* already capped by the caller */
+	bool all;                   /* loop until a short page */
+	const char *page_param;     /* NULL = "page" */
+	const char *per_page_param; /* NULL = "per_page" */
+	const char *items_key; /* NULL = bare array, else the array's key */
+};
+
+/*
+ * GET the pages of a list: page, page+1, ... while `all` and the last page
+ * was full. An empty page may be [] or null. One page is in memory at a
+ * time. Items stream to item_fn; page_fn runs after each page.
+ */
+enum mm_result mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
+			    mm_item_fn item_fn, mm_page_fn page_fn, void *ud,
+			    struct mm_error *err);
 
 /* The server's "{"status":"OK"}" check. */
 bool mm_api_status_ok(const struct mm_json *doc);
@@ -68,7 +95,7 @@ struct mm_ping_req {
 	bool full; /* get_server_status=true */
 };
 struct mm_ping_result {
-	bool healthy;	     /* status (and every *_status) is OK */
+	bool healthy;        /* status (and every *_status) is OK */
 	struct mm_json *doc; /* the ping body */
 };
 enum mm_result mm_api_system_ping(struct mm_client *c,
@@ -120,8 +147,7 @@ struct mm_config_changes {
 /* Leaves named by patch whose value differs between before and after
  * (after = the server's answer, or before+patch for a dry run). */
 bool mm_config_diff(const struct mm_json *before, const struct mm_json *after,
-		    const struct mm_json *patch,
-		    struct mm_config_changes *out);
+		    const struct mm_json *patch, struct mm_config_changes *out);
 void mm_config_changes_release(struct mm_config_changes *c);
 /* Apply patch onto a copy of cfg (deep merge; arrays replace). */
 struct mm_json *mm_config_merge(const struct mm_json *cfg,
@@ -145,7 +171,7 @@ struct mm_file_test_req {
 	const char *path_prefix;
 	const char *access_key_id;
 	const char *secret_key; /* secret */
-	const char *ssl;	/* "true"/"false" */
+	const char *ssl;        /* "true"/"false" */
 	const char *account;
 	const char *container;
 	const char *azure_key; /* secret */
@@ -154,8 +180,8 @@ struct mm_file_test_req {
 	const struct mm_json *config;
 };
 struct mm_file_test_result {
-	bool used_legacy;   /* fell back to /file/s3_test */
-	char driver[32];    /* the driver tested, when known */
+	bool used_legacy;    /* fell back to /file/s3_test */
+	char driver[32];     /* the driver tested, when known */
 	struct mm_json *doc; /* the server's answer */
 };
 bool mm_file_test_has_overrides(const struct mm_file_test_req *req);
@@ -169,8 +195,8 @@ void mm_file_test_result_release(struct mm_file_test_result *r);
 /* POST /remotecluster/{id}/generate_invite; *invite is the code. */
 enum mm_result mm_api_remotecluster_invite(struct mm_client *c,
 					   const char *remote_id,
-					   const char *password,
-					   char **invite, struct mm_error *err);
+					   const char *password, char **invite,
+					   struct mm_error *err);
 
 /* ---- users / auth ---- */
 struct mm_login_req {
@@ -190,7 +216,6 @@ enum mm_result mm_api_users_me(struct mm_client *c, struct mm_json **out,
 			       struct mm_error *err);
 
 /* Version "11.1.0" from an X-Version-Id value; false if none. */
-bool mm_api_version_from_header(const char *version_id, char *buf,
-				size_t size);
+bool mm_api_version_from_header(const char *version_id, char *buf, size_t size);
 
 #endif

@@ -11,7 +11,10 @@ struct mm_buf {
 	size_t cap;
 };
 
-#define MM_BUF_INIT {NULL, 0, 0}
+#define MM_BUF_INIT                                                            \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 void mm_buf_init(struct mm_buf *b);
 void mm_buf_release(struct mm_buf *b);
@@ -34,13 +37,16 @@ struct mm_strv {
 	size_t cap;
 };
 
-#define MM_STRV_INIT {NULL, 0, 0}
+#define MM_STRV_INIT                                                           \
+	{                                                                      \
+		NULL, 0, 0                                                     \
+	}
 
 bool mm_strv_push(struct mm_strv *sv, const char *s);
 void mm_strv_release(struct mm_strv *sv);
 
 /* Small string helpers. */
-char *mm_strdup(const char *s); /* NULL-safe */
+char *mm_strdup(const char *s);              /* NULL-safe */
 bool mm_streq(const char *a, const char *b); /* NULL-safe */
 /* Copy with truncation, always terminated; false if truncated. */
 bool mm_strlcpy(char *dst, const char *src, size_t size);

@@ -5,9 +5,6 @@
 #ifndef MMADM_CLI_H
 #define MMADM_CLI_H
 
-#include <stdbool.h>
-#include <stdio.h>
-
 #include "api.h"
 #include "buf.h"
 #include "conf.h"
@@ -15,23 +12,26 @@
 #include "http.h"
 #include "out.h"
 
+#include <stdbool.h>
+#include <stdio.h>
+
 /* ---- options ---- */
 enum mm_opt_kind {
 	MM_OPT_K_END = 0,
-	MM_OPT_K_BOOL,	 /* --name / --no-name when MM_OPT_NEGATABLE */
+	MM_OPT_K_BOOL,   /* --name / --no-name when MM_OPT_NEGATABLE */
 	MM_OPT_K_STRING, /* --name VALUE or --name=VALUE */
-	MM_OPT_K_INT,	 /* integer within [min, max] */
+	MM_OPT_K_INT,    /* integer within [min, max] */
 	MM_OPT_K_CHOICE, /* one of .choices */
-	MM_OPT_K_FILE,	 /* a path ("-" = stdin when MM_OPT_STDIN) */
-	MM_OPT_K_LIST,	 /* repeatable string */
+	MM_OPT_K_FILE,   /* a path ("-" = stdin when MM_OPT_STDIN) */
+	MM_OPT_K_LIST,   /* repeatable string */
 };
 
 enum mm_opt_flags {
 	MM_OPT_REQUIRED = 1 << 0,
 	MM_OPT_HIDDEN = 1 << 1,
-	MM_OPT_STDIN = 1 << 2,	   /* "-" means standard input */
+	MM_OPT_STDIN = 1 << 2,     /* "-" means standard input */
 	MM_OPT_NEGATABLE = 1 << 3, /* --no-NAME sets false */
-	MM_OPT_SECRET = 1 << 4,	   /* names a secret source (never echoed) */
+	MM_OPT_SECRET = 1 << 4,    /* names a secret source (never echoed) */
 };
 
 struct mm_opt {
@@ -42,31 +42,52 @@ struct mm_opt {
 	const char *help;
 	unsigned flags;
 	const char *const *choices; /* NULL-terminated, for CHOICE */
-	long min, max;		    /* for INT */
+	long min, max;              /* for INT */
 };
 
-#define MM_OPT_BOOL(s, n, h) {(n), (s), MM_OPT_K_BOOL, NULL, (h), 0, NULL, 0, 0}
-#define MM_OPT_BOOLF(s, n, h, f)                                             \
-	{(n), (s), MM_OPT_K_BOOL, NULL, (h), (f), NULL, 0, 0}
-#define MM_OPT_STRING(s, n, a, h)                                            \
-	{(n), (s), MM_OPT_K_STRING, (a), (h), 0, NULL, 0, 0}
-#define MM_OPT_STRINGF(s, n, a, h, f)                                        \
-	{(n), (s), MM_OPT_K_STRING, (a), (h), (f), NULL, 0, 0}
-#define MM_OPT_INT(s, n, a, h, lo, hi)                                       \
-	{(n), (s), MM_OPT_K_INT, (a), (h), 0, NULL, (lo), (hi)}
-#define MM_OPT_CHOICE(s, n, a, h, c)                                         \
-	{(n), (s), MM_OPT_K_CHOICE, (a), (h), 0, (c), 0, 0}
-#define MM_OPT_FILE(s, n, a, h, f)                                           \
-	{(n), (s), MM_OPT_K_FILE, (a), (h), (f), NULL, 0, 0}
-#define MM_OPT_LIST(s, n, a, h)                                              \
-	{(n), (s), MM_OPT_K_LIST, (a), (h), 0, NULL, 0, 0}
-#define MM_OPT_END() {NULL, 0, MM_OPT_K_END, NULL, NULL, 0, NULL, 0, 0}
+#define MM_OPT_BOOL(s, n, h)                                                   \
+	{                                                                      \
+		(n), (s), MM_OPT_K_BOOL, NULL, (h), 0, NULL, 0, 0              \
+	}
+#define MM_OPT_BOOLF(s, n, h, f)                                               \
+	{                                                                      \
+		(n), (s), MM_OPT_K_BOOL, NULL, (h), (f), NULL, 0, 0            \
+	}
+#define MM_OPT_STRING(s, n, a, h)                                              \
+	{                                                                      \
+		(n), (s), MM_OPT_K_STRING, (a), (h), 0, NULL, 0, 0             \
+	}
+#define MM_OPT_STRINGF(s, n, a, h, f)                                          \
+	{                                                                      \
+		(n), (s), MM_OPT_K_STRING, (a), (h), (f), NULL, 0, 0           \
+	}
+#define MM_OPT_INT(s, n, a, h, lo, hi)                                         \
+	{                                                                      \
+		(n), (s), MM_OPT_K_INT, (a), (h), 0, NULL, (lo), (hi)          \
+	}
+#define MM_OPT_CHOICE(s, n, a, h, c)                                           \
+	{                                                                      \
+		(n), (s), MM_OPT_K_CHOICE, (a), (h), 0, (c), 0, 0              \
+	}
+#define MM_OPT_FILE(s, n, a, h, f)                                             \
+	{                                                                      \
+		(n), (s), MM_OPT_K_FILE, (a), (h), (f), NULL, 0, 0             \
+	}
+#define MM_OPT_LIST(s, n, a, h)                                                \
+	{                                                                      \
+		(n), (s), MM_OPT_K_LIST, (a), (h), 0, NULL, 0, 0               \
+	}
+#define MM_OPT_END()                                                           \
+	{                                                                      \
+		NULL, 0, MM_OPT_K_END, NULL, NULL, 0, NULL, 0, 0               \
+	}
 
 /* ---- positional arguments ---- */
 enum mm_arg_flags {
 	MM_ARG_OPTIONAL = 1 << 0,
-	MM_ARG_VARIADIC = 1 << 1, /* last only: one or more (zero if OPTIONAL) */
-	MM_ARG_IS_FILE = 1 << 2,  /* complete as a path */
+	MM_ARG_VARIADIC = 1
+			  << 1,  /* last only: one or more (zero if OPTIONAL) */
+	MM_ARG_IS_FILE = 1 << 2, /* complete as a path */
 	MM_ARG_IS_PROFILE = 1 << 3, /* complete as a profile name */
 };
 
@@ -75,8 +96,14 @@ struct mm_arg {
 	const char *help;
 	unsigned flags;
 };
-#define MM_ARG(n, h, f) {(n), (h), (f)}
-#define MM_ARG_END() {NULL, NULL, 0}
+#define MM_ARG(n, h, f)                                                        \
+	{                                                                      \
+		(n), (h), (f)                                                  \
+	}
+#define MM_ARG_END()                                                           \
+	{                                                                      \
+		NULL, NULL, 0                                                  \
+	}
 
 /* ---- the parsed bag ---- */
 struct mm_args;
@@ -96,9 +123,9 @@ enum mm_cmd_flags {
 	CMD_NEEDS_AUTH = 1 << 1,   /* a token unless in local mode */
 	CMD_LOCAL_ONLY = 1 << 2,   /* refuse unless --local */
 	CMD_DESTRUCTIVE = 1 << 3,  /* confirm on a TTY, --yes otherwise */
-	CMD_PAGED = 1 << 4,	   /* --page/--per-page/--all */
-	CMD_NO_LOCAL = 1 << 5,	   /* the server has no local route */
-	CMD_WRITES = 1 << 6,	   /* changes server state (dry-run aware) */
+	CMD_PAGED = 1 << 4,        /* --page/--per-page/--all */
+	CMD_NO_LOCAL = 1 << 5,     /* the server has no local route */
+	CMD_WRITES = 1 << 6,       /* changes server state (dry-run aware) */
 };
 
 struct mm_ctx;
@@ -109,28 +136,34 @@ typedef enum mm_result (*mm_exec_fn)(struct mm_ctx *ctx,
 struct mm_cmd_entry {
 	const char *name;
 	const char *const *aliases; /* NULL-terminated or NULL */
-	const char *summary;	    /* one line, no final period */
-	const char *help;	    /* long description, may be NULL */
+	const char *summary;        /* one line, no final period */
+	const char *help;           /* long description, may be NULL */
 	const struct mm_opt *opts;  /* MM_OPT_END-terminated or NULL */
 	const struct mm_arg *args;  /* MM_ARG_END-terminated or NULL */
 	unsigned flags;
-	const char *const *examples; /* NULL-terminated command lines */
+	const char *const *examples;  /* NULL-terminated command lines */
 	const char *const *endpoints; /* "METHOD /api/v4/path" it calls */
 	mm_exec_fn exec;
 };
-#define MM_CMD_END {NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL}
+#define MM_CMD_END                                                             \
+	{                                                                      \
+		NULL, NULL, NULL, NULL, NULL, NULL, 0, NULL, NULL, NULL        \
+	}
 
 struct mm_family {
 	const char *name;
 	const char *summary;
 	const struct mm_cmd_entry *cmds;
 };
-#define MM_FAMILY_END {NULL, NULL, NULL}
+#define MM_FAMILY_END                                                          \
+	{                                                                      \
+		NULL, NULL, NULL                                               \
+	}
 
 /* ---- the context every exec receives ---- */
 struct mm_ctx {
 	struct mm_out out; /* data on out.out, messages on out.err */
-	FILE *in;	   /* standard input */
+	FILE *in;          /* standard input */
 	bool in_tty;
 	const struct mm_family *families;
 	const struct mm_family *family; /* the running command */
@@ -144,9 +177,9 @@ struct mm_ctx {
 	struct mm_http *http;
 	struct mm_client client;
 	bool client_ok;
-	bool yes;	/* --yes */
-	bool dry_run;	/* --dry-run */
-	bool verbose;	/* --verbose */
+	bool yes;     /* --yes */
+	bool dry_run; /* --dry-run */
+	bool verbose; /* --verbose */
 	long timeout_s;
 	volatile int cancel;
 	/* Interactive answers (tests may replace): read a line from the
@@ -156,6 +189,8 @@ struct mm_ctx {
 
 /* The global option table (shared by parser, help, man, completion). */
 extern const struct mm_opt mm_global_opts[];
+/* Added to every CMD_PAGED command: --page, --per-page, --all. */
+extern const struct mm_opt mm_paged_opts[];
 
 /*
  * Run one command line (argv without the program name). Parses global
@@ -167,8 +202,8 @@ extern const struct mm_opt mm_global_opts[];
 enum mm_result mm_cli_run(struct mm_ctx *ctx, int argc, char **argv,
 			  struct mm_error *err);
 
-void mm_ctx_init(struct mm_ctx *ctx, const struct mm_family *families,
-		 FILE *in, FILE *out, FILE *err);
+void mm_ctx_init(struct mm_ctx *ctx, const struct mm_family *families, FILE *in,
+		 FILE *out, FILE *err);
 void mm_ctx_release(struct mm_ctx *ctx);
 
 /* Print the error the standard way: "mmadm: <family> <cmd>: message". */

@@ -17,20 +17,21 @@
 #ifndef MMADM_CONF_H
 #define MMADM_CONF_H
 
-#include <stdbool.h>
-
 #include "error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 #define MM_DEFAULT_SOCKET "/var/tmp/mattermost_local.socket"
 
 struct mm_profile {
 	char *name;
-	char *url;	 /* NULL for local profiles */
-	char *username;	 /* informational */
-	char *auth;	 /* "password", "token", "local" or NULL */
-	char *token;	 /* secret; wiped on release */
-	bool local;	 /* talk over the unix socket */
-	char *socket;	 /* NULL = default */
+	char *url;      /* NULL for local profiles */
+	char *username; /* informational */
+	char *auth;     /* "password", "token", "local" or NULL */
+	char *token;    /* secret; wiped on release */
+	bool local;     /* talk over the unix socket */
+	char *socket;   /* NULL = default */
 };
 
 struct mm_profiles {
@@ -54,8 +55,7 @@ enum mm_result mm_profiles_load(const char *path, struct mm_profiles *out,
 				struct mm_error *err);
 /* Atomic save: mkdir -p (0700), temp file 0600 in the same directory,
  * write, fsync, rename, fsync directory. */
-enum mm_result mm_profiles_save(const char *path,
-				const struct mm_profiles *p,
+enum mm_result mm_profiles_save(const char *path, const struct mm_profiles *p,
 				struct mm_error *err);
 void mm_profiles_release(struct mm_profiles *p);
 
@@ -91,8 +91,8 @@ struct mm_target {
 	char *url;     /* base site URL without trailing '/', NULL if local */
 	char *token;   /* secret, NULL if none; wiped on release */
 	bool local;
-	char *socket;  /* path when local */
-	enum mm_source profile_src, url_src, token_src, local_src;
+	char *socket; /* path when local */
+	enum mm_source profile_src, url_src, token_src, local_src, socket_src;
 };
 
 /*

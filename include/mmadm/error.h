@@ -36,7 +36,7 @@
 	X(MM_ERR_RESPONSE, 11, "bad-response",                                 \
 	  "the server's response was malformed or of an unexpected shape")     \
 	X(MM_ERR_UNAVAILABLE, 12, "unavailable",                               \
-	  "feature not available on this server (HTTP 501: not licensed or "  \
+	  "feature not available on this server (HTTP 501: not licensed or "   \
 	  "disabled; endpoint missing on an older server)")                    \
 	X(MM_ERR_IO, 13, "io", "a local file could not be read or written")    \
 	X(MM_ERR_CANCELLED, 130, "cancelled",                                  \

@@ -7,13 +7,13 @@
 #ifndef MMADM_HTTP_H
 #define MMADM_HTTP_H
 
+#include "buf.h"
+#include "error.h"
+
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
-
-#include "buf.h"
-#include "error.h"
 
 struct mm_http;
 
@@ -24,20 +24,20 @@ typedef bool (*mm_sink_fn)(void *ud, const char *data, size_t len);
 typedef void (*mm_progress_fn)(void *ud, uint64_t done, uint64_t total);
 
 struct mm_http_config {
-	const char *base_url;	/* "https://host[:port][/sub]"; for local
-				   mode NULL (http://localhost is used) */
+	const char *base_url;    /* "https://host[:port][/sub]"; for local
+				    mode NULL (http://localhost is used) */
 	const char *unix_socket; /* non-NULL: local mode over this socket */
-	const char *token;	/* borrowed; NULL = no Authorization */
+	const char *token;       /* borrowed; NULL = no Authorization */
 	const char *user_agent;
-	long timeout_s;		/* total per request, 0 = none */
+	long timeout_s;         /* total per request, 0 = none */
 	long connect_timeout_s; /* 0 = default (10) */
-	bool insecure;		/* skip TLS verification */
-	const char *cacert;	/* CA bundle file */
-	size_t max_response;	/* cap for buffered bodies, 0 = 64 MiB */
-	int retries;		/* extra tries for idempotent requests */
-	mm_trace_fn trace;	/* NULL = no trace */
+	bool insecure;          /* skip TLS verification */
+	const char *cacert;     /* CA bundle file */
+	size_t max_response;    /* cap for buffered bodies, 0 = 64 MiB */
+	int retries;            /* extra tries for idempotent requests */
+	mm_trace_fn trace;      /* NULL = no trace */
 	void *trace_ud;
-	volatile int *cancel;	/* non-zero aborts the transfer */
+	volatile int *cancel; /* non-zero aborts the transfer */
 };
 
 struct mm_http_req {
@@ -46,10 +46,10 @@ struct mm_http_req {
 	const char *content_type;
 	const char *body; /* NULL = no body */
 	size_t body_len;
-	FILE *upload;	       /* stream body from this file instead */
+	FILE *upload; /* stream body from this file instead */
 	uint64_t upload_size;
-	bool idempotent;       /* safe to retry (GET/PUT/DELETE default) */
-	mm_sink_fn sink;       /* stream the 2xx body here instead of memory */
+	bool idempotent; /* safe to retry (GET/PUT/DELETE default) */
+	mm_sink_fn sink; /* stream the 2xx body here instead of memory */
 	void *sink_ud;
 	mm_progress_fn progress;
 	void *progress_ud;
@@ -59,13 +59,13 @@ struct mm_http_resp {
 	long status;
 	struct mm_buf body; /* empty when streamed to a sink */
 	char content_type[128];
-	char version_id[128];	  /* X-Version-Id */
-	char request_id[64];	  /* X-Request-Id */
-	char token[128];	  /* Token (login); secret, wiped on release */
-	char location[512];	  /* Location */
+	char version_id[128]; /* X-Version-Id */
+	char request_id[64];  /* X-Request-Id */
+	char token[128];      /* Token (login); secret, wiped on release */
+	char location[512];   /* Location */
 	char content_disposition[512];
 	long retry_after; /* seconds, -1 if absent */
-	int tries;	  /* attempts made */
+	int tries;        /* attempts made */
 };
 
 enum mm_result mm_http_new(const struct mm_http_config *cfg,

@@ -6,11 +6,11 @@
 #ifndef MMADM_JSON_H
 #define MMADM_JSON_H
 
-#include <stdbool.h>
-#include <stddef.h>
-
 #include "buf.h"
 #include "error.h"
+
+#include <stdbool.h>
+#include <stddef.h>
 
 struct mm_json;
 
@@ -25,8 +25,8 @@ enum mm_json_type {
 };
 
 /* Parse; on failure MM_ERR_RESPONSE (or kind given) with position. */
-enum mm_result mm_json_parse(const char *text, size_t len,
-			     struct mm_json **out, struct mm_error *err);
+enum mm_result mm_json_parse(const char *text, size_t len, struct mm_json **out,
+			     struct mm_error *err);
 void mm_json_free(struct mm_json *j);
 struct mm_json *mm_json_dup(const struct mm_json *j);
 

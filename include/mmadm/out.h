@@ -5,11 +5,11 @@
 #ifndef MMADM_OUT_H
 #define MMADM_OUT_H
 
-#include <stdbool.h>
-#include <stdio.h>
-
 #include "buf.h"
 #include "json.h"
+
+#include <stdbool.h>
+#include <stdio.h>
 
 enum mm_format {
 	MM_FMT_AUTO, /* table on a TTY, plain otherwise */
@@ -24,14 +24,14 @@ bool mm_format_parse(const char *s, enum mm_format *out);
 const char *mm_format_name(enum mm_format f);
 
 struct mm_out {
-	FILE *out;	      /* data */
-	FILE *err;	      /* warnings, notes, trace */
+	FILE *out;             /* data */
+	FILE *err;             /* warnings, notes, trace */
 	enum mm_format format; /* resolved: never MM_FMT_AUTO after init */
-	bool out_tty;	      /* stdout is a terminal */
+	bool out_tty;          /* stdout is a terminal */
 	bool err_tty;
 	bool color;  /* colour allowed on out (TTY, no NO_COLOR/--no-color) */
 	bool quiet;  /* mute warnings and notes */
-	bool pretty; /* JSON pretty-printed (TTY) */
+	bool pretty; /* JSON pretty-printed unless MMADM_JSON_COMPACT=1 */
 	int width;   /* terminal columns, 0 if unknown */
 	bool write_failed; /* a write to out failed (not EPIPE) */
 	/* streaming list state */
@@ -39,6 +39,9 @@ struct mm_out {
 	const struct mm_column *list_cols;
 	size_t list_rows;
 	void *table; /* pending table rows (opaque) */
+	/* --columns: replaces the command's columns for table/plain */
+	struct mm_column *columns;
+	char *columns_buf;
 };
 
 /* A column: header text and dotted path into each row object. */
@@ -46,13 +49,19 @@ struct mm_column {
 	const char *header;
 	const char *path;
 };
-#define MM_COLUMN_END {NULL, NULL}
+#define MM_COLUMN_END                                                          \
+	{                                                                      \
+		NULL, NULL                                                     \
+	}
 
 /* Resolve format (AUTO -> table/plain by out_tty), pretty, colour
  * (NO_COLOR env, no_color flag), width (COLUMNS or ioctl). */
 void mm_out_init(struct mm_out *o, FILE *out, FILE *err, enum mm_format fmt,
 		 bool no_color, bool quiet);
 void mm_out_release(struct mm_out *o);
+/* --columns a,b.c: dotted paths into each row; headers are the paths in
+ * upper case. false (with o unchanged) for an empty or malformed list. */
+bool mm_out_set_columns(struct mm_out *o, const char *spec);
 
 /*
  * Render a server document.

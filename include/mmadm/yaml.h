@@ -2,12 +2,12 @@
 #ifndef MMADM_YAML_H
 #define MMADM_YAML_H
 
-#include <stddef.h>
-#include <stdio.h>
-
 #include "buf.h"
 #include "error.h"
 #include "json.h"
+
+#include <stddef.h>
+#include <stdio.h>
 
 /*
  * Parse one YAML document (JSON is accepted, being YAML) into a JSON

@@ -149,12 +149,11 @@ mm_api_status_ok(const struct mm_json *doc)
 
 enum mm_result
 mm_api_request(struct mm_client *c, const char *method, const char *path,
-	       const struct mm_json *body, unsigned flags,
-	       struct mm_json **out, struct mm_http_resp *resp_out,
-	       struct mm_error *err)
+	       const struct mm_json *body, unsigned flags, struct mm_json **out,
+	       struct mm_http_resp *resp_out, struct mm_error *err)
 {
-	struct mm_http_resp local_resp, *resp = resp_out ? resp_out
-							  : &local_resp;
+	struct mm_http_resp local_resp,
+		*resp = resp_out ? resp_out : &local_resp;
 	struct mm_http_req req;
 	struct mm_buf text = MM_BUF_INIT;
 	enum mm_result rc;
@@ -170,8 +169,8 @@ mm_api_request(struct mm_client *c, const char *method, const char *path,
 	}
 	if (c->dry_run && strcmp(method, "GET") != 0) {
 		if (c->dry_run_fn != NULL) {
-			struct mm_json *red = body ? mm_config_redact(body)
-						   : NULL;
+			struct mm_json *red =
+				body ? mm_config_redact(body) : NULL;
 			struct mm_buf shown = MM_BUF_INIT;
 
 			if (red != NULL && !mm_json_print(red, true, &shown)) {

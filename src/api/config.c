@@ -3,6 +3,8 @@
  * that builds a safe patch (typed from the live config, unknown keys
  * refused, placeholders never sent back), diffs and redacts.
  */
+#include "mmadm/api.h"
+
 #include <cjson/cJSON.h>
 #include <ctype.h>
 #include <errno.h>
@@ -10,8 +12,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
-
-#include "mmadm/api.h"
 
 #define J(x) ((cJSON *)(x))
 #define CJ(x) ((const cJSON *)(x))
@@ -112,9 +112,9 @@ mm_config_key_is_secret(const char *key)
 static bool
 is_secret_name(const char *name)
 {
-	static const char *const words[] = {"password", "secret", "token",
-					    "accesskey", "datasource",
-					    "encryptkey", "splitkey", NULL};
+	static const char *const words[] = {
+		"password",   "secret",     "token",    "accesskey",
+		"datasource", "encryptkey", "splitkey", NULL};
 	char low[128];
 	size_t i;
 
@@ -391,11 +391,12 @@ typed_value(const char *key, const cJSON *cur, const char *v, cJSON **out,
 		if (*out == NULL || !cJSON_IsObject(*out)) {
 			cJSON_Delete(*out);
 			*out = NULL;
-			return mm_error_set(err, MM_ERR_USAGE,
-					    "%s is a section: give a JSON object "
-					    "or set one of its keys "
-					    "(%s.KEY=VALUE)",
-					    key, key);
+			return mm_error_set(
+				err, MM_ERR_USAGE,
+				"%s is a section: give a JSON object "
+				"or set one of its keys "
+				"(%s.KEY=VALUE)",
+				key, key);
 		}
 	}
 	if (*out == NULL)
@@ -546,9 +547,9 @@ check_walk(const cJSON *cur, cJSON *patch, struct mm_buf *path,
 			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 			break;
 		}
-		c = cur != NULL ? cJSON_GetObjectItemCaseSensitive(cur,
-								   it->string)
-				: NULL;
+		c = cur != NULL
+			    ? cJSON_GetObjectItemCaseSensitive(cur, it->string)
+			    : NULL;
 		if (cJSON_IsNull(it) ||
 		    (cJSON_IsString(it) &&
 		     strcmp(it->valuestring, MM_CONFIG_PLACEHOLDER) == 0)) {

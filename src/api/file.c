@@ -2,10 +2,10 @@
  * File store test: POST /file/test (server 11.10+), falling back to the
  * legacy POST /file/s3_test for amazons3 on older servers.
  */
+#include "mmadm/api.h"
+
 #include <stdio.h>
 #include <string.h>
-
-#include "mmadm/api.h"
 
 bool
 mm_file_test_has_overrides(const struct mm_file_test_req *r)
@@ -44,8 +44,8 @@ build_body(const struct mm_json *cfg, const struct mm_file_test_req *r,
 	if (body == NULL)
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	if (r->config != NULL) {
-		const struct mm_json *over = mm_json_get(r->config,
-							 "FileSettings");
+		const struct mm_json *over =
+			mm_json_get(r->config, "FileSettings");
 		struct mm_json *patch;
 
 		if (over == NULL) {
@@ -99,8 +99,7 @@ build_body(const struct mm_json *cfg, const struct mm_file_test_req *r,
 		struct mm_error perr;
 
 		mm_error_clear(&perr);
-		if (mm_json_parse(r->ssl, strlen(r->ssl), &b, &perr) !=
-			    MM_OK ||
+		if (mm_json_parse(r->ssl, strlen(r->ssl), &b, &perr) != MM_OK ||
 		    mm_json_type(b) != MM_JSON_BOOL) {
 			mm_json_free(b);
 			mm_json_free(body);
@@ -132,8 +131,7 @@ explain(const char *driver, struct mm_error *err)
 		      "(FileSettings.AzureStorageAccount, AzureContainer, "
 		      "AzureAccessKey): give --account, --container and "
 		      "--azure-key-file";
-	else if (strcmp(id, "api.file.test_connection_unsupported_driver") ==
-		 0)
+	else if (strcmp(id, "api.file.test_connection_unsupported_driver") == 0)
 		why = "FileSettings.DriverName is empty or unknown: give "
 		      "--driver local, amazons3 or azureblob";
 	else if (strcmp(id, "api.file.test_connection_settings_nil") == 0 ||
@@ -142,8 +140,7 @@ explain(const char *driver, struct mm_error *err)
 			 0)
 		why = "the FileSettings sent are incomplete (a field is "
 		      "null): check the --config file";
-	else if (strcmp(id, "api.file.test_connection_s3_auth.app_error") ==
-		 0)
+	else if (strcmp(id, "api.file.test_connection_s3_auth.app_error") == 0)
 		why = "the S3 credentials were rejected: check "
 		      "FileSettings.AmazonS3AccessKeyId and "
 		      "AmazonS3SecretAccessKey (--access-key-id, "
@@ -162,7 +159,8 @@ explain(const char *driver, struct mm_error *err)
 	memcpy(keep, err->message, sizeof(keep));
 	/* Truncation keeps the front, which carries the explanation. */
 	if (snprintf(err->message, sizeof(err->message),
-		     "%s%s%s; server said: %s", driver && driver[0] ? driver : "",
+		     "%s%s%s; server said: %s",
+		     driver && driver[0] ? driver : "",
 		     driver && driver[0] ? ": " : "", why, keep) < 0)
 		memcpy(err->message, keep, sizeof(keep));
 }

@@ -20,11 +20,12 @@ mm_json_parse(const char *text, size_t len, struct mm_json **out,
 
 	*out = NULL;
 	if (text == NULL || len == 0)
-		return mm_error_set(err, MM_ERR_RESPONSE, "empty JSON document");
+		return mm_error_set(err, MM_ERR_RESPONSE,
+				    "empty JSON document");
 	j = cJSON_ParseWithLengthOpts(text, len, &end, false);
 	if (j == NULL) {
-		size_t off = end != NULL && end >= text ? (size_t)(end - text)
-							: 0;
+		size_t off =
+			end != NULL && end >= text ? (size_t)(end - text) : 0;
 		size_t line = 1, col = 1;
 
 		if (off > len)
@@ -38,8 +39,8 @@ mm_json_parse(const char *text, size_t len, struct mm_json **out,
 			}
 		}
 		return mm_error_set(err, MM_ERR_RESPONSE,
-				    "invalid JSON at line %zu, column %zu", line,
-				    col);
+				    "invalid JSON at line %zu, column %zu",
+				    line, col);
 	}
 	/* Anything but white space after the value is an error. */
 	while (end != NULL && (size_t)(end - text) < len &&
@@ -123,7 +124,7 @@ mm_json_get(const struct mm_json *j, const char *key)
 	if (j == NULL || !cJSON_IsObject(CJ(j)))
 		return NULL;
 	return (const struct mm_json *)cJSON_GetObjectItemCaseSensitive(CJ(j),
-									 key);
+									key);
 }
 
 const struct mm_json *
@@ -147,8 +148,8 @@ mm_json_path(const struct mm_json *j, const char *path)
 
 			if (*end != '\0' || idx < 0)
 				return NULL;
-			j = (const struct mm_json *)cJSON_GetArrayItem(CJ(j),
-								      (int)idx);
+			j = (const struct mm_json *)cJSON_GetArrayItem(
+				CJ(j), (int)idx);
 		} else {
 			j = mm_json_get(j, part);
 		}
@@ -275,8 +276,9 @@ print_string(const char *s, struct mm_buf *out)
 			break;
 		default:
 			if (*p < 0x20 || *p == 0x7f) {
-				char e[7] = {'\\', 'u', '0', '0', hex[*p >> 4],
-					     hex[*p & 15], 0};
+				char e[7] = {'\\', 'u',          '0',
+					     '0',  hex[*p >> 4], hex[*p & 15],
+					     0};
 				ok = mm_buf_puts(out, e);
 			} else {
 				ok = mm_buf_putc(out, (char)*p);
@@ -308,8 +310,8 @@ print_container(const cJSON *c, bool pretty, int depth, struct mm_buf *out)
 	if (c->child == NULL)
 		return mm_buf_putc(out, obj ? '}' : ']');
 	for (it = c->child; it != NULL; it = it->next) {
-		if (pretty && (!mm_buf_putc(out, '\n') ||
-			       !indent(out, depth + 1)))
+		if (pretty &&
+		    (!mm_buf_putc(out, '\n') || !indent(out, depth + 1)))
 			return false;
 		if (obj) {
 			if (!print_string(it->string ? it->string : "", out) ||

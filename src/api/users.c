@@ -14,8 +14,8 @@ mm_api_login_needs_mfa(const struct mm_error *err)
 }
 
 enum mm_result
-mm_api_login(struct mm_client *c, const struct mm_login_req *req,
-	     char **token, struct mm_json **user, struct mm_error *err)
+mm_api_login(struct mm_client *c, const struct mm_login_req *req, char **token,
+	     struct mm_json **user, struct mm_error *err)
 {
 	struct mm_json *body = mm_json_new_object();
 	struct mm_http_resp resp;
@@ -24,9 +24,11 @@ mm_api_login(struct mm_client *c, const struct mm_login_req *req,
 	*token = NULL;
 	*user = NULL;
 	mm_http_resp_init(&resp);
-	if (body == NULL || !mm_json_set_string(body, "login_id", req->login_id) ||
+	if (body == NULL ||
+	    !mm_json_set_string(body, "login_id", req->login_id) ||
 	    !mm_json_set_string(body, "password", req->password) ||
-	    (req->mfa != NULL && !mm_json_set_string(body, "token", req->mfa))) {
+	    (req->mfa != NULL &&
+	     !mm_json_set_string(body, "token", req->mfa))) {
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		goto out;
 	}
@@ -65,17 +67,16 @@ enum mm_result
 mm_api_logout(struct mm_client *c, struct mm_error *err)
 {
 	struct mm_json *doc = NULL;
-	enum mm_result rc = mm_api_request(c, "POST", "/api/v4/users/logout",
-					   NULL, MM_API_EMPTY_OK, &doc, NULL,
-					   err);
+	enum mm_result rc =
+		mm_api_request(c, "POST", "/api/v4/users/logout", NULL,
+			       MM_API_EMPTY_OK, &doc, NULL, err);
 
 	mm_json_free(doc);
 	return rc;
 }
 
 enum mm_result
-mm_api_users_me(struct mm_client *c, struct mm_json **out,
-		struct mm_error *err)
+mm_api_users_me(struct mm_client *c, struct mm_json **out, struct mm_error *err)
 {
 	return mm_api_request(c, "GET", "/api/v4/users/me", NULL, 0, out, NULL,
 			      err);

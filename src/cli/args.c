@@ -1,10 +1,10 @@
 /* The parsed-argument bag and per-option value checks. */
+#include "cli_internal.h"
+
 #include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
-
-#include "cli_internal.h"
 
 static size_t
 count_opts(const struct mm_opt *o)
@@ -17,22 +17,23 @@ count_opts(const struct mm_opt *o)
 }
 
 struct mm_args *
-mm_args_new(const struct mm_opt *a, const struct mm_opt *b)
+mm_args_new(const struct mm_opt *a, const struct mm_opt *b,
+	    const struct mm_opt *c)
 {
+	const struct mm_opt *tables[3] = {a, b, c};
 	struct mm_args *args = calloc(1, sizeof(*args));
-	size_t na = count_opts(a), nb = count_opts(b);
+	size_t n = count_opts(a) + count_opts(b) + count_opts(c);
 
 	if (args == NULL)
 		return NULL;
-	args->vals = calloc(na + nb + 1, sizeof(*args->vals));
+	args->vals = calloc(n + 1, sizeof(*args->vals));
 	if (args->vals == NULL) {
 		free(args);
 		return NULL;
 	}
-	for (size_t i = 0; i < na; i++)
-		args->vals[args->nvals++].opt = &a[i];
-	for (size_t i = 0; i < nb; i++)
-		args->vals[args->nvals++].opt = &b[i];
+	for (size_t t = 0; t < 3; t++)
+		for (size_t i = 0; i < count_opts(tables[t]); i++)
+			args->vals[args->nvals++].opt = &tables[t][i];
 	return args;
 }
 
@@ -133,8 +134,8 @@ choices_text(const char *const *c, char *buf, size_t size)
 
 	buf[0] = '\0';
 	for (size_t i = 0; c[i] != NULL; i++) {
-		int n = snprintf(buf + used, size - used, "%s%s",
-				 i ? ", " : "", c[i]);
+		int n = snprintf(buf + used, size - used, "%s%s", i ? ", " : "",
+				 c[i]);
 
 		if (n < 0 || (size_t)n >= size - used)
 			break;
@@ -165,8 +166,7 @@ mm_args_store(struct mm_optval *v, const char *value, bool negated,
 					    "option --%s takes a whole number, "
 					    "not '%s'",
 					    o->name, value);
-		if ((o->min != 0 || o->max != 0) &&
-		    (n < o->min || n > o->max))
+		if ((o->min != 0 || o->max != 0) && (n < o->min || n > o->max))
 			return mm_error_set(err, MM_ERR_USAGE,
 					    "option --%s must be between %ld "
 					    "and %ld, not %ld",
@@ -195,10 +195,11 @@ mm_args_store(struct mm_optval *v, const char *value, bool negated,
 					    "option --%s needs a file name",
 					    o->name);
 		if (strcmp(value, "-") == 0 && !(o->flags & MM_OPT_STDIN))
-			return mm_error_set(err, MM_ERR_USAGE,
-					    "option --%s does not read standard "
-					    "input ('-')",
-					    o->name);
+			return mm_error_set(
+				err, MM_ERR_USAGE,
+				"option --%s does not read standard "
+				"input ('-')",
+				o->name);
 		break;
 	case MM_OPT_K_LIST:
 		if (!mm_strv_push(&v->list, value))
@@ -250,10 +251,9 @@ mm_args_check(const struct mm_args *args, const struct mm_arg *specs,
 		const struct mm_opt *o = args->vals[i].opt;
 
 		if ((o->flags & MM_OPT_REQUIRED) && !args->vals[i].set)
-			return mm_error_set(err, MM_ERR_USAGE,
-					    "option --%s %s is required",
-					    o->name, o->argname ? o->argname
-								: "");
+			return mm_error_set(
+				err, MM_ERR_USAGE, "option --%s %s is required",
+				o->name, o->argname ? o->argname : "");
 	}
 	for (size_t i = 0; specs != NULL && specs[i].name != NULL; i++) {
 		total++;

@@ -18,8 +18,9 @@ struct mm_args {
 	struct mm_strv pos;
 };
 
-/* Create a bag for the given option tables (either may be NULL). */
-struct mm_args *mm_args_new(const struct mm_opt *a, const struct mm_opt *b);
+/* Create a bag for the given option tables (any may be NULL). */
+struct mm_args *mm_args_new(const struct mm_opt *a, const struct mm_opt *b,
+			    const struct mm_opt *c);
 void mm_args_free(struct mm_args *args);
 struct mm_optval *mm_args_find(struct mm_args *args, const char *name);
 struct mm_optval *mm_args_find_short(struct mm_args *args, char c);

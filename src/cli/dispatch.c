@@ -1,14 +1,14 @@
 /* The dispatcher: globals, family/command lookup, flags, exec. */
+#include "cli_internal.h"
+
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "cli_internal.h"
-
-static const char *const format_choices[] = {"table", "json", "yaml",
-					     "plain", NULL};
+static const char *const format_choices[] = {"table", "json", "yaml", "plain",
+					     NULL};
 
 const struct mm_opt mm_global_opts[] = {
 	MM_OPT_STRING(0, "url", "URL", "server address (https://host[:port])"),
@@ -26,21 +26,35 @@ const struct mm_opt mm_global_opts[] = {
 		    "trace requests and responses on stderr (token redacted)"),
 	MM_OPT_INT(0, "timeout", "SECONDS", "give up on a request after this",
 		   1, 86400),
-	MM_OPT_BOOL(0, "insecure", "do not verify the server's TLS certificate"),
+	MM_OPT_BOOL(0, "insecure",
+		    "do not verify the server's TLS certificate"),
 	MM_OPT_FILE(0, "cacert", "FILE", "trust the CA certificates in FILE",
 		    0),
-	MM_OPT_BOOL('y', "yes", "answer yes to confirmations (needed for "
-				"destructive commands without a terminal)"),
+	MM_OPT_BOOL('y', "yes",
+		    "answer yes to confirmations (needed for "
+		    "destructive commands without a terminal)"),
 	MM_OPT_BOOL(0, "dry-run",
 		    "show the requests that would change something, send none"),
+	MM_OPT_STRING(0, "columns", "A,B.C",
+		      "table/plain columns: dotted fields of each row"),
 	MM_OPT_BOOL(0, "no-color", "no colour (also: NO_COLOR=1)"),
 	MM_OPT_BOOL('h', "help", "show help and exit"),
 	MM_OPT_BOOL(0, "version", "show the version and exit"),
 	MM_OPT_END(),
 };
 
-static char *default_ask(struct mm_ctx *ctx, const char *prompt,
-			 bool secret);
+const struct mm_opt mm_paged_opts[] = {
+	MM_OPT_INT(0, "page", "N", "first page to fetch (0-based)", 0,
+		   100000000),
+	MM_OPT_INT(0, "per-page", "N",
+		   "items per page (the server's maximum is "
+		   "200)",
+		   1, 100000),
+	MM_OPT_BOOL(0, "all", "fetch every page, streaming rows as they come"),
+	MM_OPT_END(),
+};
+
+static char *default_ask(struct mm_ctx *ctx, const char *prompt, bool secret);
 
 static const char *
 env_lookup(const char *name)
@@ -212,11 +226,10 @@ parse_option(struct mm_args *bag, int argc, char **argv, int *i,
 	}
 	if (value == NULL) {
 		if (*i + 1 >= argc)
-			return mm_error_set(err, MM_ERR_USAGE,
-					    "option --%s needs a value (%s)",
-					    v->opt->name,
-					    v->opt->argname ? v->opt->argname
-							    : "VALUE");
+			return mm_error_set(
+				err, MM_ERR_USAGE,
+				"option --%s needs a value (%s)", v->opt->name,
+				v->opt->argname ? v->opt->argname : "VALUE");
 		value = argv[++*i];
 	}
 	return mm_args_store(v, value, false, err);
@@ -258,8 +271,7 @@ trace_to_stderr(void *ud, const char *line)
 }
 
 static void
-dry_run_print(void *ud, const char *method, const char *path,
-	      const char *body)
+dry_run_print(void *ud, const char *method, const char *path, const char *body)
 {
 	struct mm_ctx *ctx = ud;
 
@@ -310,8 +322,7 @@ check_socket(const char *path, struct mm_error *err)
 }
 
 enum mm_result
-mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out,
-	      struct mm_error *err)
+mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out, struct mm_error *err)
 {
 	struct mm_http_config cfg;
 	enum mm_result rc;
@@ -397,7 +408,8 @@ mm_ctx_use_url(struct mm_ctx *ctx, const char *url, const char *token,
 	ctx->target.url = mm_strdup(url);
 	ctx->target.token = mm_strdup(token);
 	ctx->target_ok = true;
-	if (ctx->target.url == NULL || (token != NULL && ctx->target.token == NULL))
+	if (ctx->target.url == NULL ||
+	    (token != NULL && ctx->target.token == NULL))
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	ctx->target.url_src = MM_SRC_FLAG;
 	return MM_OK;
@@ -450,16 +462,17 @@ confirm_destructive(struct mm_ctx *ctx, const struct mm_family *fam,
 		    const struct mm_cmd_entry *cmd, struct mm_error *err)
 {
 	char q[512];
-	const char *where = ctx->target.local ? "the local server"
-					      : ctx->target.url;
+	const char *where =
+		ctx->target.local ? "the local server" : ctx->target.url;
 
 	if (ctx->yes || ctx->dry_run)
 		return MM_OK;
 	if (!ctx->in_tty)
-		return mm_error_set(err, MM_ERR_USAGE,
-				    "'%s %s' is destructive: confirm with --yes "
-				    "(there is no terminal to ask on)",
-				    fam->name, cmd->name);
+		return mm_error_set(
+			err, MM_ERR_USAGE,
+			"'%s %s' is destructive: confirm with --yes "
+			"(there is no terminal to ask on)",
+			fam->name, cmd->name);
 	if (snprintf(q, sizeof(q), "%s on %s: %s?", cmd->summary,
 		     where ? where : "the server", "proceed") < 0)
 		q[0] = '\0';
@@ -505,9 +518,8 @@ run_help(struct mm_ctx *ctx, struct mm_strv *words, struct mm_error *err)
 	}
 	cmd = mm_cli_find_cmd(fam, words->v[1]);
 	if (cmd == NULL)
-		return mm_error_set(err, MM_ERR_USAGE,
-				    "no command '%s %s'", fam->name,
-				    words->v[1]);
+		return mm_error_set(err, MM_ERR_USAGE, "no command '%s %s'",
+				    fam->name, words->v[1]);
 	mm_help_cmd(ctx, fam, cmd);
 	return MM_OK;
 }
@@ -534,6 +546,12 @@ setup_output(struct mm_ctx *ctx, struct mm_args *bag, struct mm_error *err)
 	mm_out_init(&ctx->out, out, errf, fmt,
 		    mm_args_bool(bag, "no-color", false),
 		    mm_args_bool(bag, "quiet", false));
+	if (mm_args_get(bag, "columns") != NULL &&
+	    !mm_out_set_columns(&ctx->out, mm_args_get(bag, "columns")))
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "--columns takes a comma-separated list of "
+				    "fields, not '%s'",
+				    mm_args_get(bag, "columns"));
 	ctx->yes = mm_args_bool(bag, "yes", false);
 	ctx->dry_run = mm_args_bool(bag, "dry-run", false);
 	ctx->verbose = mm_args_bool(bag, "verbose", false);
@@ -544,7 +562,7 @@ setup_output(struct mm_ctx *ctx, struct mm_args *bag, struct mm_error *err)
 enum mm_result
 mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 {
-	struct mm_args *gbag = mm_args_new(NULL, mm_global_opts);
+	struct mm_args *gbag = mm_args_new(NULL, NULL, mm_global_opts);
 	struct mm_args *cbag = NULL, *bag;
 	struct mm_strv help_words = MM_STRV_INIT;
 	const struct mm_family *fam = NULL;
@@ -622,7 +640,10 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 				break;
 			}
 			ctx->cmd = cmd;
-			cbag = mm_args_new(cmd->opts, mm_global_opts);
+			cbag = mm_args_new(
+				cmd->opts,
+				(cmd->flags & CMD_PAGED) ? mm_paged_opts : NULL,
+				mm_global_opts);
 			if (cbag == NULL) {
 				rc = mm_error_set(err, MM_ERR_OTHER,
 						  "out of memory");
@@ -689,8 +710,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 			goto out;
 	}
 	rc = cmd->exec(ctx, bag, err);
-	if (fflush(ctx->out.out) != 0 && errno != EPIPE &&
-	    rc == MM_OK)
+	if (fflush(ctx->out.out) != 0 && errno != EPIPE && rc == MM_OK)
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
 				  strerror(errno));
 	else if (ctx->out.write_failed && rc == MM_OK)
@@ -721,8 +741,7 @@ mm_cli_report(struct mm_ctx *ctx, const struct mm_error *err)
 			fprintf(f, " (see 'mmadm help %s %s')",
 				ctx->family->name, ctx->cmd->name);
 		else if (ctx->family != NULL)
-			fprintf(f, " (see 'mmadm help %s')",
-				ctx->family->name);
+			fprintf(f, " (see 'mmadm help %s')", ctx->family->name);
 		else
 			fputs(" (see 'mmadm help')", f);
 	} else if (err->kind == MM_ERR_AUTH && err->http_status == 401) {

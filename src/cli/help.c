@@ -1,7 +1,7 @@
 /* Help rendered from the command tables; never needs a server. */
-#include <string.h>
-
 #include "cli_internal.h"
+
+#include <string.h>
 
 static const char *
 arg_kind_name(const struct mm_opt *o)
@@ -31,7 +31,7 @@ mm_help_usage_line(FILE *f, const struct mm_family *fam,
 		else if (!(o->flags & MM_OPT_HIDDEN))
 			has_opts = true;
 	}
-	if (has_opts)
+	if (has_opts || (cmd->flags & CMD_PAGED))
 		fputs(" [options]", f);
 	for (const struct mm_arg *a = cmd->args; a && a->name; a++) {
 		const char *dots = (a->flags & MM_ARG_VARIADIC) ? "..." : "";
@@ -108,6 +108,8 @@ mm_help_cmd(struct mm_ctx *ctx, const struct mm_family *fam,
 	for (const struct mm_opt *o = cmd->opts; o && o->name; o++)
 		if (!(o->flags & MM_OPT_HIDDEN))
 			has_opts = true;
+	if (cmd->flags & CMD_PAGED)
+		has_opts = true;
 	fputs("Usage: ", f);
 	mm_help_usage_line(f, fam, cmd);
 	fprintf(f, "\n\n%s.\n", cmd->summary);
@@ -128,6 +130,8 @@ mm_help_cmd(struct mm_ctx *ctx, const struct mm_family *fam,
 	if (has_opts) {
 		fputs("\nOptions:\n", f);
 		print_opts(f, cmd->opts);
+		if (cmd->flags & CMD_PAGED)
+			print_opts(f, mm_paged_opts);
 	}
 	if (cmd->examples != NULL && cmd->examples[0] != NULL) {
 		fputs("\nExamples:\n", f);

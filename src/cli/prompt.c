@@ -1,4 +1,6 @@
 /* Questions on the controlling terminal. */
+#include "cli_internal.h"
+
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -6,8 +8,6 @@
 #include <string.h>
 #include <termios.h>
 #include <unistd.h>
-
-#include "cli_internal.h"
 
 char *
 mm_cli_prompt_tty(const char *prompt, bool secret)

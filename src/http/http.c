@@ -34,8 +34,7 @@ struct mm_http {
 
 static bool curl_ready;
 
-static void
-trace_line(struct mm_http *h, const char *fmt, ...)
+static void trace_line(struct mm_http *h, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
 static void
@@ -128,8 +127,8 @@ mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 		mm_http_free(h);
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	}
-	h->max_response = cfg->max_response ? cfg->max_response
-					    : MM_DEFAULT_MAX_RESPONSE;
+	h->max_response =
+		cfg->max_response ? cfg->max_response : MM_DEFAULT_MAX_RESPONSE;
 	h->retries = cfg->retries < 0 ? 0 : cfg->retries;
 	h->trace = cfg->trace;
 	h->trace_ud = cfg->trace_ud;
@@ -144,9 +143,8 @@ mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 	curl_easy_setopt(c, CURLOPT_ACCEPT_ENCODING, "");
 	curl_easy_setopt(c, CURLOPT_FOLLOWLOCATION, 0L);
 	curl_easy_setopt(c, CURLOPT_CONNECTTIMEOUT, ct);
-	curl_easy_setopt(c, CURLOPT_TIMEOUT, cfg->timeout_s > 0
-						     ? cfg->timeout_s
-						     : 0L);
+	curl_easy_setopt(c, CURLOPT_TIMEOUT,
+			 cfg->timeout_s > 0 ? cfg->timeout_s : 0L);
 	/* A stalled transfer ends: under 1 byte/s for 30 s. */
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_LIMIT, 1L);
 	curl_easy_setopt(c, CURLOPT_LOW_SPEED_TIME, 30L);
@@ -438,10 +436,11 @@ map_curl_error(struct mm_http *h, CURLcode cc, struct mm_error *err)
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
-		return mm_error_set(err, MM_ERR_CONNECT,
-				    "TLS failure with %s: %s (use --cacert FILE "
-				    "for a private CA)",
-				    target_name(h), why);
+		return mm_error_set(
+			err, MM_ERR_CONNECT,
+			"TLS failure with %s: %s (use --cacert FILE "
+			"for a private CA)",
+			target_name(h), why);
 	default:
 		return mm_error_set(err, MM_ERR_CONNECT,
 				    "cannot connect to %s %s: %s", what,
@@ -452,8 +451,7 @@ map_curl_error(struct mm_http *h, CURLcode cc, struct mm_error *err)
 static bool
 retryable(long status)
 {
-	return status == 429 || status == 502 || status == 503 ||
-	       status == 504;
+	return status == 429 || status == 502 || status == 503 || status == 504;
 }
 
 static void
@@ -549,8 +547,7 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 		curl_easy_setopt(c, CURLOPT_POSTFIELDS,
 				 req->body ? req->body : "");
 		if (strcmp(req->method, "POST") != 0)
-			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST,
-					 req->method);
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
 	} else if (strcmp(req->method, "HEAD") == 0) {
 		curl_easy_setopt(c, CURLOPT_NOBODY, 1L);
 	} else if (strcmp(req->method, "GET") != 0) {
@@ -559,16 +556,14 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 
 	/* Headers. */
 	if (h->token != NULL && h->unix_socket == NULL) {
-		if (!mm_buf_printf(&auth, "Authorization: Bearer %s",
-				   h->token))
+		if (!mm_buf_printf(&auth, "Authorization: Bearer %s", h->token))
 			goto oom;
 		if ((tmp = curl_slist_append(headers, auth.data)) == NULL)
 			goto oom;
 		headers = tmp;
 	}
-	if ((tmp = curl_slist_append(headers,
-				     "X-Requested-With: XMLHttpRequest")) ==
-	    NULL)
+	if ((tmp = curl_slist_append(
+		     headers, "X-Requested-With: XMLHttpRequest")) == NULL)
 		goto oom;
 	headers = tmp;
 	if ((tmp = curl_slist_append(headers, "Accept: application/json")) ==

@@ -262,10 +262,9 @@ mm_read_file(const char *path, size_t max, struct mm_buf *out,
 				    strerror(errno));
 	while ((n = fread(chunk, 1, sizeof(chunk), f)) > 0) {
 		if (out->len + n > max) {
-			rc = mm_error_set(err, MM_ERR_IO,
-					  "%s is larger than %zu bytes",
-					  is_stdin ? "standard input" : path,
-					  max);
+			rc = mm_error_set(
+				err, MM_ERR_IO, "%s is larger than %zu bytes",
+				is_stdin ? "standard input" : path, max);
 			goto out;
 		}
 		if (!mm_buf_append(out, chunk, n)) {
@@ -300,15 +299,13 @@ mm_read_secret_file(const char *path, struct mm_buf *out, const char *what,
 				out->data[out->len - 1] == '\r'))
 		out->data[--out->len] = '\0';
 	if (out->len == 0)
-		return mm_error_set(err, MM_ERR_USAGE, "the %s from %s is empty",
-				    what,
-				    strcmp(path, "-") == 0 ? "standard input"
-							   : path);
+		return mm_error_set(
+			err, MM_ERR_USAGE, "the %s from %s is empty", what,
+			strcmp(path, "-") == 0 ? "standard input" : path);
 	if (memchr(out->data, '\n', out->len) != NULL)
-		return mm_error_set(err, MM_ERR_USAGE,
-				    "the %s from %s has more than one line",
-				    what,
-				    strcmp(path, "-") == 0 ? "standard input"
-							   : path);
+		return mm_error_set(
+			err, MM_ERR_USAGE,
+			"the %s from %s has more than one line", what,
+			strcmp(path, "-") == 0 ? "standard input" : path);
 	return MM_OK;
 }

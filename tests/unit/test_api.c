@@ -1,0 +1,660 @@
+/* src/api against a fake transport: AppError parsing, ping, config patch
+ * building, file test fallback, invites, login. */
+/* clang-format off */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <cmocka.h>
+/* clang-format on */
+#include "mmadm/api.h"
+
+#include <stdlib.h>
+#include <string.h>
+
+/* ---- the fake transport ---- */
+struct canned {
+	long status;
+	const char *body;
+	const char *token;
+	const char *location;
+};
+
+struct sent {
+	char method[8];
+	char path[256];
+	char *body; /* NULL = no body */
+};
+
+struct fake {
+	struct canned replies[8];
+	size_t nreplies, next;
+	struct sent sent[8];
+	size_t nsent;
+};
+
+static enum mm_result
+fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
+	  struct mm_error *err)
+{
+	struct fake *f = ud;
+	const struct canned *c;
+	struct sent *s;
+
+	(void)err;
+	assert_true(f->next < f->nreplies);
+	assert_true(f->nsent < 8);
+	s = &f->sent[f->nsent++];
+	strcpy(s->method, req->method);
+	strcpy(s->path, req->path);
+	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
+	c = &f->replies[f->next++];
+	resp->status = c->status;
+	if (c->body != NULL)
+		mm_buf_puts(&resp->body, c->body);
+	if (c->token != NULL)
+		strcpy(resp->token, c->token);
+	if (c->location != NULL)
+		strcpy(resp->location, c->location);
+	strcpy(resp->request_id, "hdrrequestid");
+	return MM_OK;
+}
+
+static void
+fake_release(struct fake *f)
+{
+	for (size_t i = 0; i < f->nsent; i++)
+		free(f->sent[i].body);
+}
+
+static void
+client(struct mm_client *c, struct fake *f)
+{
+	mm_client_init(c, NULL, false);
+	c->send = fake_send;
+	c->send_ud = f;
+}
+
+static void
+reply(struct fake *f, long status, const char *body)
+{
+	f->replies[f->nreplies].status = status;
+	f->replies[f->nreplies].body = body;
+	f->nreplies++;
+}
+
+static struct mm_json *
+parse(const char *text)
+{
+	struct mm_json *j = NULL;
+	struct mm_error err;
+
+	mm_error_clear(&err);
+	assert_int_equal(mm_json_parse(text, strlen(text), &j, &err), MM_OK);
+	return j;
+}
+
+/* ---- AppError ---- */
+
+static void
+test_apperror_kinds(void **state)
+{
+	static const struct {
+		long status;
+		enum mm_result kind;
+	} cases[] = {
+		{400, MM_ERR_REJECTED},    {401, MM_ERR_AUTH},
+		{403, MM_ERR_PERM},        {404, MM_ERR_NOTFOUND},
+		{413, MM_ERR_REJECTED},    {422, MM_ERR_REJECTED},
+		{429, MM_ERR_SERVER},      {500, MM_ERR_SERVER},
+		{501, MM_ERR_UNAVAILABLE}, {503, MM_ERR_SERVER},
+	};
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		struct fake f = {0};
+		struct mm_client c;
+		struct mm_error err;
+		struct mm_json *out = NULL;
+
+		reply(&f, cases[i].status,
+		      "{\"id\":\"api.some.error\",\"message\":\"It "
+		      "failed.\",\"detailed_error\":\"more\",\"request_id\":"
+		      "\"bodyrequestid\",\"status_code\":400}");
+		client(&c, &f);
+		mm_error_clear(&err);
+		assert_int_equal(mm_api_request(&c, "GET", "/api/v4/x", NULL, 0,
+						&out, NULL, &err),
+				 cases[i].kind);
+		assert_null(out);
+		assert_int_equal(err.http_status, cases[i].status);
+		assert_string_equal(err.server_id, "api.some.error");
+		assert_string_equal(err.detail, "more");
+		assert_string_equal(err.request_id, "bodyrequestid");
+		assert_non_null(strstr(err.message, "It failed."));
+		assert_non_null(strstr(err.message, "api.some.error"));
+		fake_release(&f);
+	}
+}
+
+static void
+test_apperror_not_json(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_json *out = NULL;
+
+	(void)state;
+	reply(&f, 429, "limit exceeded\n\x1b[31mred");
+	reply(&f, 404, NULL);
+	reply(&f, 302, NULL);
+	f.replies[2].location = "https://other.example.com/api/v4/x";
+	client(&c, &f);
+
+	mm_error_clear(&err);
+	assert_int_equal(
+		mm_api_request(&c, "GET", "/a", NULL, 0, &out, NULL, &err),
+		MM_ERR_SERVER);
+	assert_non_null(strstr(err.message, "HTTP 429"));
+	assert_non_null(strstr(err.message, "limit exceeded"));
+	assert_null(strchr(err.message, '\x1b'));
+	assert_string_equal(err.request_id, "hdrrequestid");
+
+	mm_error_clear(&err);
+	assert_int_equal(
+		mm_api_request(&c, "GET", "/b", NULL, 0, &out, NULL, &err),
+		MM_ERR_NOTFOUND);
+	assert_non_null(strstr(err.message, "empty body"));
+
+	mm_error_clear(&err);
+	assert_int_equal(
+		mm_api_request(&c, "GET", "/c", NULL, 0, &out, NULL, &err),
+		MM_ERR_RESPONSE);
+	assert_non_null(strstr(err.message, "redirect"));
+	assert_non_null(strstr(err.message, "other.example.com"));
+	fake_release(&f);
+}
+
+static void
+test_bad_json_2xx(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_json *out = NULL;
+
+	(void)state;
+	reply(&f, 200, "{\"status\":");
+	reply(&f, 200, "");
+	client(&c, &f);
+	mm_error_clear(&err);
+	assert_int_equal(
+		mm_api_request(&c, "GET", "/a", NULL, 0, &out, NULL, &err),
+		MM_ERR_RESPONSE);
+	assert_non_null(strstr(err.message, "not valid JSON"));
+	mm_error_clear(&err);
+	assert_int_equal(
+		mm_api_request(&c, "GET", "/a", NULL, 0, &out, NULL, &err),
+		MM_ERR_RESPONSE);
+	assert_non_null(strstr(err.message, "empty body"));
+	fake_release(&f);
+}
+
+/* ---- ping ---- */
+
+static void
+test_ping(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_ping_req req = {.full = true};
+	struct mm_ping_result res;
+
+	(void)state;
+	reply(&f, 200,
+	      "{\"status\":\"OK\",\"database_status\":\"OK\","
+	      "\"filestore_status\":\"OK\"}");
+	reply(&f, 200, "{\"status\":\"OK\",\"database_status\":\"UNHEALTHY\"}");
+	reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
+	reply(&f, 500, "{\"id\":\"x\",\"message\":\"boom\"}");
+	reply(&f, 200, "[1,2]");
+	client(&c, &f);
+
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err), MM_OK);
+	assert_true(res.healthy);
+	assert_non_null(strstr(f.sent[0].path, "get_server_status=true"));
+	assert_non_null(strstr(f.sent[0].path, "use_rest_semantics=true"));
+	mm_json_free(res.doc);
+
+	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err), MM_OK);
+	assert_false(res.healthy);
+	mm_json_free(res.doc);
+
+	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err), MM_OK);
+	assert_false(res.healthy);
+	mm_json_free(res.doc);
+
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err),
+			 MM_ERR_SERVER);
+	assert_null(res.doc);
+
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err),
+			 MM_ERR_RESPONSE);
+	assert_null(res.doc);
+	fake_release(&f);
+}
+
+/* ---- config patch building ---- */
+
+static const char *cfg_text =
+	"{\"ServiceSettings\":{\"SiteURL\":\"http://a\",\"EnableDeveloper\":"
+	"false,\"MaximumLoginAttempts\":10,\"AllowCorsFrom\":\"\","
+	"\"TrustedProxyIPHeader\":[\"X-Forwarded-For\"]},"
+	"\"EmailSettings\":{\"SMTPPassword\":"
+	"\"********************************\"},"
+	"\"PluginSettings\":{\"Plugins\":{\"p1\":{\"k\":\"v\"}}},"
+	"\"LogSettings\":{\"ConsoleLevel\":\"INFO\",\"FileJson\":null}}";
+
+static enum mm_result
+sets(const struct mm_json *cfg, const char *one, struct mm_json **patch,
+     struct mm_error *err)
+{
+	const char *v[1] = {one};
+
+	mm_error_clear(err);
+	return mm_config_patch_from_sets(cfg, v, 1, patch, err);
+}
+
+static void
+assert_patch(const struct mm_json *cfg, const char *set, const char *want)
+{
+	struct mm_json *patch = NULL;
+	struct mm_error err;
+	struct mm_buf b = MM_BUF_INIT;
+
+	assert_int_equal(sets(cfg, set, &patch, &err), MM_OK);
+	assert_true(mm_json_print(patch, false, &b));
+	assert_string_equal(mm_buf_str(&b), want);
+	mm_buf_release(&b);
+	mm_json_free(patch);
+}
+
+static void
+test_patch_typing(void **state)
+{
+	struct mm_json *cfg = parse(cfg_text);
+
+	(void)state;
+	assert_patch(cfg, "ServiceSettings.EnableDeveloper=yes",
+		     "{\"ServiceSettings\":{\"EnableDeveloper\":true}}");
+	assert_patch(cfg, "ServiceSettings.MaximumLoginAttempts=5",
+		     "{\"ServiceSettings\":{\"MaximumLoginAttempts\":5}}");
+	assert_patch(cfg, "ServiceSettings.SiteURL=https://x.example.com",
+		     "{\"ServiceSettings\":{\"SiteURL\":\"https://x.example."
+		     "com\"}}");
+	assert_patch(cfg, "ServiceSettings.AllowCorsFrom=true",
+		     "{\"ServiceSettings\":{\"AllowCorsFrom\":\"true\"}}");
+	assert_patch(cfg, "ServiceSettings.TrustedProxyIPHeader=a, b",
+		     "{\"ServiceSettings\":{\"TrustedProxyIPHeader\":[\"a\","
+		     "\"b\"]}}");
+	assert_patch(cfg, "ServiceSettings.TrustedProxyIPHeader=[]",
+		     "{\"ServiceSettings\":{\"TrustedProxyIPHeader\":[]}}");
+	assert_patch(cfg, "LogSettings.FileJson=true",
+		     "{\"LogSettings\":{\"FileJson\":true}}");
+	assert_patch(cfg, "PluginSettings.Plugins.p2.key=abc",
+		     "{\"PluginSettings\":{\"Plugins\":{\"p2\":{\"key\":"
+		     "\"abc\"}}}}");
+	mm_json_free(cfg);
+}
+
+static void
+test_patch_errors(void **state)
+{
+	struct mm_json *cfg = parse(cfg_text), *patch = NULL;
+	struct mm_error err;
+
+	(void)state;
+	assert_int_equal(sets(cfg, "ServiceSettings.SiteUrl=x", &patch, &err),
+			 MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "ServiceSettings.SiteURL"));
+	assert_int_equal(
+		sets(cfg, "ServiceSettings.EnableDevelopr=true", &patch, &err),
+		MM_ERR_USAGE);
+	assert_non_null(strstr(err.message,
+			       "did you mean "
+			       "'ServiceSettings.EnableDeveloper'"));
+	assert_int_equal(sets(cfg, "ConsoleLevel=DEBUG", &patch, &err),
+			 MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "LogSettings.ConsoleLevel"));
+	assert_int_equal(sets(cfg, "ServiceSettings.EnableDeveloper=maybe",
+			      &patch, &err),
+			 MM_ERR_USAGE);
+	assert_int_equal(sets(cfg, "ServiceSettings.MaximumLoginAttempts=1.5",
+			      &patch, &err),
+			 MM_ERR_USAGE);
+	assert_int_equal(sets(cfg, "ServiceSettings.MaximumLoginAttempts=ten",
+			      &patch, &err),
+			 MM_ERR_USAGE);
+	assert_int_equal(sets(cfg, "novalue", &patch, &err), MM_ERR_USAGE);
+	assert_int_equal(sets(cfg, "=x", &patch, &err), MM_ERR_USAGE);
+	assert_int_equal(sets(cfg, "ServiceSettings=1", &patch, &err),
+			 MM_ERR_USAGE);
+	assert_int_equal(sets(cfg,
+			      "EmailSettings.SMTPPassword=*********************"
+			      "***********",
+			      &patch, &err),
+			 MM_ERR_USAGE);
+	assert_null(patch);
+	mm_json_free(cfg);
+}
+
+static void
+test_patch_check(void **state)
+{
+	struct mm_json *cfg = parse(cfg_text), *p;
+	struct mm_error err;
+	struct mm_buf b = MM_BUF_INIT;
+
+	(void)state;
+	p = parse("{\"ServiceSettings\":{\"SiteURL\":\"https://b\","
+		  "\"EnableDeveloper\":null},\"EmailSettings\":{"
+		  "\"SMTPPassword\":\"********************************\"}}");
+	mm_error_clear(&err);
+	assert_int_equal(mm_config_patch_check(cfg, p, &err), MM_OK);
+	assert_true(mm_json_print(p, false, &b));
+	assert_string_equal(
+		mm_buf_str(&b),
+		"{\"ServiceSettings\":{\"SiteURL\":\"https://b\"}}");
+	mm_buf_release(&b);
+	mm_json_free(p);
+
+	p = parse("{\"ServiceSettings\":{\"SiteURLs\":\"x\"}}");
+	assert_int_equal(mm_config_patch_check(cfg, p, &err), MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "ServiceSettings.SiteURL"));
+	mm_json_free(p);
+
+	p = parse("{\"ServiceSettings\":{\"EnableDeveloper\":\"yes\"}}");
+	assert_int_equal(mm_config_patch_check(cfg, p, &err), MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "must be a boolean"));
+	mm_json_free(p);
+
+	p = parse("[1]");
+	assert_int_equal(mm_config_patch_check(cfg, p, &err), MM_ERR_USAGE);
+	mm_json_free(p);
+	mm_json_free(cfg);
+}
+
+static void
+test_diff_and_redact(void **state)
+{
+	struct mm_json *cfg = parse(cfg_text), *patch, *merged, *red;
+	struct mm_config_changes ch;
+	struct mm_buf b = MM_BUF_INIT;
+
+	(void)state;
+	patch = parse("{\"ServiceSettings\":{\"SiteURL\":\"http://a\","
+		      "\"MaximumLoginAttempts\":3},\"EmailSettings\":{"
+		      "\"SMTPPassword\":\"hunter2\"}}");
+	merged = mm_config_merge(cfg, patch);
+	assert_true(mm_config_diff(cfg, merged, patch, &ch));
+	assert_int_equal(ch.n, 2);
+	assert_string_equal(ch.v[0].key,
+			    "ServiceSettings.MaximumLoginAttempts");
+	assert_string_equal(ch.v[0].before, "10");
+	assert_string_equal(ch.v[0].after, "3");
+	assert_string_equal(ch.v[1].key, "EmailSettings.SMTPPassword");
+	assert_null(strstr(ch.v[1].after, "hunter2"));
+	mm_config_changes_release(&ch);
+
+	red = mm_config_redact(patch);
+	assert_true(mm_json_print(red, false, &b));
+	assert_null(strstr(mm_buf_str(&b), "hunter2"));
+	assert_non_null(strstr(mm_buf_str(&b), MM_CONFIG_PLACEHOLDER));
+	mm_buf_release(&b);
+	mm_json_free(red);
+	mm_json_free(merged);
+	mm_json_free(patch);
+	mm_json_free(cfg);
+}
+
+/* ---- file test ---- */
+
+static const char *fs_cfg =
+	"{\"FileSettings\":{\"DriverName\":\"local\",\"AmazonS3Bucket\":\"\","
+	"\"AmazonS3SecretAccessKey\":\"********************************\"}}";
+
+static void
+test_file_test_no_overrides(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_file_test_req req = {0};
+	struct mm_file_test_result res;
+
+	(void)state;
+	reply(&f, 200, "{\"status\":\"OK\"}");
+	client(&c, &f);
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_file_test(&c, &req, &res, &err), MM_OK);
+	assert_int_equal(f.nsent, 1);
+	assert_string_equal(f.sent[0].method, "POST");
+	assert_string_equal(f.sent[0].path, "/api/v4/file/test");
+	assert_null(f.sent[0].body);
+	assert_false(res.used_legacy);
+	mm_file_test_result_release(&res);
+	fake_release(&f);
+}
+
+static void
+test_file_test_overrides_and_fallback(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_file_test_req req = {0};
+	struct mm_file_test_result res;
+
+	(void)state;
+	reply(&f, 200, fs_cfg);
+	reply(&f, 404,
+	      "{\"id\":\"api.context.404.app_error\",\"message\":\"x\"}");
+	reply(&f, 200, "{\"status\":\"OK\"}");
+	client(&c, &f);
+	req.driver = "amazons3";
+	req.bucket = "b1";
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_file_test(&c, &req, &res, &err), MM_OK);
+	assert_int_equal(f.nsent, 3);
+	assert_string_equal(f.sent[0].path, "/api/v4/config");
+	assert_string_equal(f.sent[1].path, "/api/v4/file/test");
+	assert_non_null(strstr(f.sent[1].body, "\"AmazonS3Bucket\":\"b1\""));
+	assert_non_null(strstr(f.sent[1].body, "\"DriverName\":\"amazons3\""));
+	/* the placeholder goes back untouched for the server to swap */
+	assert_non_null(strstr(f.sent[1].body, MM_CONFIG_PLACEHOLDER));
+	assert_string_equal(f.sent[2].path, "/api/v4/file/s3_test");
+	assert_string_equal(f.sent[2].body, f.sent[1].body);
+	assert_true(res.used_legacy);
+	mm_file_test_result_release(&res);
+	fake_release(&f);
+}
+
+static void
+test_file_test_old_server_other_driver(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_file_test_req req = {0};
+	struct mm_file_test_result res;
+
+	(void)state;
+	reply(&f, 404, "");
+	reply(&f, 200, fs_cfg);
+	client(&c, &f);
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_file_test(&c, &req, &res, &err),
+			 MM_ERR_UNAVAILABLE);
+	assert_non_null(strstr(err.message, "'local'"));
+	assert_non_null(strstr(err.message, "newer server"));
+	mm_file_test_result_release(&res);
+	fake_release(&f);
+}
+
+static void
+test_file_test_error_ids(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_file_test_req req = {0};
+	struct mm_file_test_result res;
+
+	(void)state;
+	reply(&f, 400,
+	      "{\"id\":\"api.admin.test_s3.missing_s3_bucket\",\"message\":"
+	      "\"Missing bucket\"}");
+	client(&c, &f);
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_file_test(&c, &req, &res, &err),
+			 MM_ERR_REJECTED);
+	assert_non_null(strstr(err.message, "FileSettings.AmazonS3Bucket"));
+	assert_non_null(strstr(err.message, "--bucket"));
+	mm_file_test_result_release(&res);
+	fake_release(&f);
+}
+
+/* ---- remote cluster invite ---- */
+
+static void
+test_invite(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	char *invite = NULL;
+	const char *id = "abcdefghijklmnopqrstuvwxyz";
+
+	(void)state;
+	reply(&f, 201, "\"aW52aXRl\"");
+	reply(&f, 201, "{\"id\":\"x\"}");
+	client(&c, &f);
+	mm_error_clear(&err);
+	assert_int_equal(
+		mm_api_remotecluster_invite(&c, id, "pw", &invite, &err),
+		MM_OK);
+	assert_string_equal(invite, "aW52aXRl");
+	assert_string_equal(f.sent[0].body, "{\"password\":\"pw\"}");
+	assert_string_equal(f.sent[0].path, "/api/v4/remotecluster/"
+					    "abcdefghijklmnopqrstuvwxyz/"
+					    "generate_invite");
+	free(invite);
+	assert_int_equal(
+		mm_api_remotecluster_invite(&c, id, "pw", &invite, &err),
+		MM_ERR_RESPONSE);
+	assert_null(invite);
+	assert_int_equal(
+		mm_api_remotecluster_invite(&c, "../x", "pw", &invite, &err),
+		MM_ERR_USAGE);
+	assert_int_equal(f.nsent, 2);
+	fake_release(&f);
+}
+
+/* ---- login ---- */
+
+static void
+test_login(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_login_req req = {"admin", "pw", NULL};
+	struct mm_json *user = NULL;
+	char *token = NULL;
+
+	(void)state;
+	reply(&f, 200, "{\"id\":\"u1\",\"username\":\"admin\"}");
+	f.replies[0].token = "tok123";
+	reply(&f, 200, "{\"id\":\"u1\"}");
+	reply(&f, 401,
+	      "{\"id\":\"mfa.validate_token.authenticate.app_error\","
+	      "\"message\":\"MFA\"}");
+	client(&c, &f);
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_login(&c, &req, &token, &user, &err), MM_OK);
+	assert_string_equal(token, "tok123");
+	assert_string_equal(mm_json_string(mm_json_get(user, "username")),
+			    "admin");
+	assert_string_equal(f.sent[0].body,
+			    "{\"login_id\":\"admin\",\"password\":\"pw\"}");
+	free(token);
+	mm_json_free(user);
+	assert_int_equal(mm_api_login(&c, &req, &token, &user, &err),
+			 MM_ERR_RESPONSE);
+	assert_null(token);
+	assert_null(user);
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_login(&c, &req, &token, &user, &err),
+			 MM_ERR_AUTH);
+	assert_true(mm_api_login_needs_mfa(&err));
+	fake_release(&f);
+}
+
+static void
+test_dry_run_sends_nothing(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_json *out = NULL;
+
+	(void)state;
+	client(&c, &f);
+	c.dry_run = true;
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_db_recycle(&c, &out, &err), MM_OK);
+	assert_null(out);
+	assert_int_equal(f.nsent, 0);
+}
+
+static void
+test_version_header(void **state)
+{
+	char v[32];
+
+	(void)state;
+	assert_true(mm_api_version_from_header("11.1.0.4521.abc.true", v,
+					       sizeof(v)));
+	assert_string_equal(v, "11.1.0");
+	assert_false(mm_api_version_from_header("", v, sizeof(v)));
+	assert_false(mm_api_version_from_header("garbage", v, sizeof(v)));
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_apperror_kinds),
+		cmocka_unit_test(test_apperror_not_json),
+		cmocka_unit_test(test_bad_json_2xx),
+		cmocka_unit_test(test_ping),
+		cmocka_unit_test(test_patch_typing),
+		cmocka_unit_test(test_patch_errors),
+		cmocka_unit_test(test_patch_check),
+		cmocka_unit_test(test_diff_and_redact),
+		cmocka_unit_test(test_file_test_no_overrides),
+		cmocka_unit_test(test_file_test_overrides_and_fallback),
+		cmocka_unit_test(test_file_test_old_server_other_driver),
+		cmocka_unit_test(test_file_test_error_ids),
+		cmocka_unit_test(test_invite),
+		cmocka_unit_test(test_login),
+		cmocka_unit_test(test_dry_run_sends_nothing),
+		cmocka_unit_test(test_version_header),
+	};
+
+	return cmocka_run_group_tests_name("api", tests, NULL, NULL);
+}
