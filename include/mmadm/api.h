@@ -87,6 +87,48 @@ enum mm_result mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 			    mm_item_fn item_fn, mm_page_fn page_fn, void *ud,
 			    struct mm_error *err);
 
+/* ---- bodies other than JSON, and downloads ---- */
+
+/* What to send: at most one of json, parts or raw. */
+struct mm_api_body {
+	const struct mm_json *json;
+	const struct mm_http_part *parts; /* multipart/form-data, streamed */
+	size_t nparts;
+	FILE *raw; /* raw body streamed from here (from its position) */
+	uint64_t raw_size;
+	const char *raw_type; /* NULL = application/octet-stream */
+	mm_progress_fn progress;
+	void *progress_ud;
+};
+
+/* mm_api_request with any kind of body (NULL = none). */
+enum mm_result mm_api_send(struct mm_client *c, const char *method,
+			   const char *path, const struct mm_api_body *body,
+			   unsigned flags, struct mm_json **out,
+			   struct mm_http_resp *resp, struct mm_error *err);
+
+struct mm_download {
+	const char *dest; /* file to create; NULL = write to `stream` */
+	FILE *stream;
+	bool overwrite; /* replace an existing dest */
+	mm_progress_fn progress;
+	void *progress_ud;
+	/* filled in */
+	uint64_t bytes;
+	char filename[256]; /* Content-Disposition name, a safe basename */
+	char content_type[128];
+};
+
+/*
+ * GET path and stream a 2xx body to d->dest (via a temp file in the same
+ * directory, renamed on success, removed on any failure: never a half file
+ * under the final name) or to d->stream. Memory stays flat.
+ */
+enum mm_result mm_api_download(struct mm_client *c, const char *path,
+			       struct mm_download *d, struct mm_error *err);
+/* Safe basename from a Content-Disposition value; false if none. */
+bool mm_api_disposition_filename(const char *cd, char *buf, size_t size);
+
 /* The server's "{"status":"OK"}" check. */
 bool mm_api_status_ok(const struct mm_json *doc);
 

@@ -182,6 +182,9 @@ struct mm_ctx {
 	bool verbose; /* --verbose */
 	long timeout_s;
 	volatile int cancel;
+	/* transfer progress bar state (src/cli/progress.c) */
+	long long progress_last_ms;
+	bool progress_active;
 	/* Interactive answers (tests may replace): read a line from the
 	 * terminal, echo off when secret. NULL result = EOF. */
 	char *(*ask)(struct mm_ctx *ctx, const char *prompt, bool secret);
@@ -219,6 +222,12 @@ enum mm_result mm_ctx_use_url(struct mm_ctx *ctx, const char *url,
 			      const char *token, struct mm_error *err);
 /* The profiles file path (computed once). */
 const char *mm_ctx_profiles_path(struct mm_ctx *ctx, struct mm_error *err);
+
+/* Progress callback for transfers (ud = the ctx): a bar on stderr when it
+ * is a terminal and not --quiet, at most 10 redraws a second.
+ * mm_cli_progress_done ends the line. */
+void mm_cli_progress(void *ud, uint64_t done, uint64_t total);
+void mm_cli_progress_done(struct mm_ctx *ctx);
 
 /* Ask yes/no on the terminal; false when declined or no terminal. */
 bool mm_cli_confirm(struct mm_ctx *ctx, const char *question);

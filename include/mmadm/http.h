@@ -40,12 +40,25 @@ struct mm_http_config {
 	volatile int *cancel; /* non-zero aborts the transfer */
 };
 
+/* One part of a multipart/form-data body. File parts stream from `file`
+ * (rewound for a retry); text parts send `value`. */
+struct mm_http_part {
+	const char *name;
+	const char *value;    /* text part, or NULL */
+	const char *filename; /* file part: the name the server sees */
+	FILE *file;           /* file part: streamed */
+	uint64_t size;
+	const char *type; /* NULL = application/octet-stream */
+};
+
 struct mm_http_req {
 	const char *method; /* "GET", "POST", ... */
 	const char *path;   /* "/api/v4/..." with query already escaped */
 	const char *content_type;
 	const char *body; /* NULL = no body */
 	size_t body_len;
+	const struct mm_http_part *parts; /* multipart/form-data body */
+	size_t nparts;
 	FILE *upload; /* stream body from this file instead */
 	uint64_t upload_size;
 	bool idempotent; /* safe to retry (GET/PUT/DELETE default) */

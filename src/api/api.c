@@ -147,10 +147,46 @@ mm_api_status_ok(const struct mm_json *doc)
 	return mm_streq(mm_json_string(mm_json_get(doc, "status")), "OK");
 }
 
+static void
+describe_dry_run(struct mm_client *c, const char *method, const char *path,
+		 const struct mm_api_body *body, struct mm_buf *shown)
+{
+	if (body != NULL && body->json != NULL) {
+		struct mm_json *red = mm_config_redact(body->json);
+
+		if (red == NULL || !mm_json_print(red, true, shown))
+			mm_buf_reset(shown);
+		mm_json_free(red);
+	} else if (body != NULL && body->nparts > 0) {
+		for (size_t i = 0; i < body->nparts; i++) {
+			const struct mm_http_part *p = &body->parts[i];
+
+			if (p->file != NULL)
+				mm_buf_printf(shown,
+					      "%sform file %s: %s (%llu bytes)",
+					      i ? "\n" : "", p->name,
+					      p->filename ? p->filename : "",
+					      (unsigned long long)p->size);
+			else
+				mm_buf_printf(shown, "%sform field %s: %s",
+					      i ? "\n" : "", p->name,
+					      p->value ? p->value : "");
+		}
+	} else if (body != NULL && body->raw != NULL) {
+		mm_buf_printf(shown, "(%llu bytes of %s)",
+			      (unsigned long long)body->raw_size,
+			      body->raw_type ? body->raw_type
+					     : "application/octet-stream");
+	}
+	c->dry_run_fn(c->dry_run_ud, method, path,
+		      shown->len ? mm_buf_str(shown) : NULL);
+}
+
 enum mm_result
-mm_api_request(struct mm_client *c, const char *method, const char *path,
-	       const struct mm_json *body, unsigned flags, struct mm_json **out,
-	       struct mm_http_resp *resp_out, struct mm_error *err)
+mm_api_send(struct mm_client *c, const char *method, const char *path,
+	    const struct mm_api_body *body, unsigned flags,
+	    struct mm_json **out, struct mm_http_resp *resp_out,
+	    struct mm_error *err)
 {
 	struct mm_http_resp local_resp,
 		*resp = resp_out ? resp_out : &local_resp;
@@ -163,25 +199,16 @@ mm_api_request(struct mm_client *c, const char *method, const char *path,
 		*out = NULL;
 	if (resp != resp_out)
 		mm_http_resp_init(resp);
-	if (body != NULL && !mm_json_print(body, false, &text)) {
+	if (body != NULL && body->json != NULL &&
+	    !mm_json_print(body->json, false, &text)) {
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		goto out;
 	}
 	if (c->dry_run && strcmp(method, "GET") != 0) {
 		if (c->dry_run_fn != NULL) {
-			struct mm_json *red =
-				body ? mm_config_redact(body) : NULL;
 			struct mm_buf shown = MM_BUF_INIT;
 
-			if (red != NULL && !mm_json_print(red, true, &shown)) {
-				mm_json_free(red);
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
-				goto out;
-			}
-			c->dry_run_fn(c->dry_run_ud, method, path,
-				      red ? mm_buf_str(&shown) : NULL);
-			mm_json_free(red);
+			describe_dry_run(c, method, path, body, &shown);
 			mm_buf_release(&shown);
 		}
 		rc = MM_OK;
@@ -190,8 +217,22 @@ mm_api_request(struct mm_client *c, const char *method, const char *path,
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = path;
-	req.body = body ? mm_buf_str(&text) : NULL;
-	req.body_len = text.len;
+	if (body != NULL && body->json != NULL) {
+		req.body = mm_buf_str(&text);
+		req.body_len = text.len;
+	} else if (body != NULL && body->nparts > 0) {
+		req.parts = body->parts;
+		req.nparts = body->nparts;
+	} else if (body != NULL && body->raw != NULL) {
+		req.upload = body->raw;
+		req.upload_size = body->raw_size;
+		req.content_type = body->raw_type ? body->raw_type
+						  : "application/octet-stream";
+	}
+	if (body != NULL) {
+		req.progress = body->progress;
+		req.progress_ud = body->progress_ud;
+	}
 	req.idempotent = (flags & MM_API_SAFE_POST) != 0;
 	rc = c->send(c->send_ud, &req, resp, err);
 	if (rc != MM_OK)
@@ -237,6 +278,19 @@ out:
 	if (resp != resp_out)
 		mm_http_resp_release(resp);
 	return rc;
+}
+
+enum mm_result
+mm_api_request(struct mm_client *c, const char *method, const char *path,
+	       const struct mm_json *body, unsigned flags, struct mm_json **out,
+	       struct mm_http_resp *resp, struct mm_error *err)
+{
+	struct mm_api_body b;
+
+	memset(&b, 0, sizeof(b));
+	b.json = body;
+	return mm_api_send(c, method, path, body ? &b : NULL, flags, out, resp,
+			   err);
 }
 
 bool

@@ -7,6 +7,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
+#include <sys/types.h>
 #include <time.h>
 
 #define MM_DEFAULT_MAX_RESPONSE (64u * 1024 * 1024)
@@ -310,6 +311,68 @@ on_read(char *buf, size_t size, size_t nmemb, void *ud)
 	return n;
 }
 
+static size_t
+on_part_read(char *buf, size_t size, size_t nmemb, void *ud)
+{
+	FILE *f = ud;
+	size_t n = fread(buf, size, nmemb, f);
+
+	if (n == 0 && ferror(f))
+		return CURL_READFUNC_ABORT;
+	return n;
+}
+
+static int
+on_part_seek(void *ud, curl_off_t offset, int origin)
+{
+	FILE *f = ud;
+
+	return fseeko(f, (off_t)offset, origin) == 0 ? CURL_SEEKFUNC_OK
+						     : CURL_SEEKFUNC_FAIL;
+}
+
+static enum mm_result
+build_mime(CURL *c, const struct mm_http_req *req, curl_mime **out,
+	   struct mm_error *err)
+{
+	curl_mime *mime = curl_mime_init(c);
+
+	*out = mime;
+	if (mime == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	for (size_t i = 0; i < req->nparts; i++) {
+		const struct mm_http_part *p = &req->parts[i];
+		curl_mimepart *part = curl_mime_addpart(mime);
+		CURLcode cc;
+
+		if (part == NULL)
+			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		cc = curl_mime_name(part, p->name);
+		if (cc == CURLE_OK && p->file != NULL) {
+			cc = curl_mime_data_cb(part, (curl_off_t)p->size,
+					       on_part_read, on_part_seek, NULL,
+					       p->file);
+			if (cc == CURLE_OK)
+				cc = curl_mime_filename(
+					part,
+					p->filename ? p->filename : "upload");
+			if (cc == CURLE_OK)
+				cc = curl_mime_type(part,
+						    p->type ? p->type
+							    : "application/"
+							      "octet-stream");
+		} else if (cc == CURLE_OK) {
+			cc = curl_mime_data(part, p->value ? p->value : "",
+					    CURL_ZERO_TERMINATED);
+		}
+		if (cc != CURLE_OK)
+			return mm_error_set(err, MM_ERR_OTHER,
+					    "cannot build the upload: %s",
+					    curl_easy_strerror(cc));
+	}
+	return MM_OK;
+}
+
 static int
 on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	    curl_off_t ulnow)
@@ -481,8 +544,8 @@ backoff_ms(int attempt, long retry_after)
 
 static enum mm_result
 perform_once(struct mm_http *h, const struct mm_http_req *req,
-	     struct curl_slist *headers, struct mm_http_resp *resp,
-	     struct mm_error *err)
+	     off_t upload_start, struct curl_slist *headers,
+	     struct mm_http_resp *resp, struct mm_error *err)
 {
 	CURL *c = h->curl;
 	CURLcode cc;
@@ -492,8 +555,10 @@ perform_once(struct mm_http *h, const struct mm_http_req *req,
 	h->over_cap = false;
 	h->sink_failed = false;
 	h->errbuf[0] = '\0';
-	if (req->upload != NULL && fseek(req->upload, 0, SEEK_SET) != 0 &&
-	    resp->tries > 0)
+	/* A retry starts the body again where the first try started (a
+	 * resumed upload starts in the middle of its file). */
+	if (req->upload != NULL && resp->tries > 0 &&
+	    fseeko(req->upload, upload_start, SEEK_SET) != 0)
 		return mm_error_set(err, MM_ERR_IO,
 				    "cannot rewind the upload for a retry");
 	resp->tries++;
@@ -515,6 +580,8 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	struct mm_buf url = MM_BUF_INIT, auth = MM_BUF_INIT,
 		      ctype = MM_BUF_INIT;
 	struct curl_slist *headers = NULL, *tmp;
+	curl_mime *mime = NULL;
+	off_t upload_start;
 	enum mm_result rc = MM_OK;
 	bool idem = req->idempotent || strcmp(req->method, "GET") == 0 ||
 		    strcmp(req->method, "PUT") == 0 ||
@@ -532,7 +599,15 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
 	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
-	if (req->upload != NULL) {
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+	if (req->nparts > 0) {
+		rc = build_mime(c, req, &mime, err);
+		if (rc != MM_OK)
+			goto out;
+		curl_easy_setopt(c, CURLOPT_MIMEPOST, mime);
+		if (strcmp(req->method, "POST") != 0)
+			curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
+	} else if (req->upload != NULL) {
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
 		curl_easy_setopt(c, CURLOPT_READDATA, h);
@@ -573,8 +648,8 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	if ((tmp = curl_slist_append(headers, "Expect:")) == NULL)
 		goto oom;
 	headers = tmp;
-	if (req->content_type != NULL ||
-	    (req->body != NULL && req->upload == NULL)) {
+	if (req->nparts == 0 && (req->content_type != NULL ||
+				 (req->body != NULL && req->upload == NULL))) {
 		if (!mm_buf_printf(&ctype, "Content-Type: %s",
 				   req->content_type ? req->content_type
 						     : "application/json"))
@@ -598,12 +673,14 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	}
 
 	resp->tries = 0;
+	upload_start = req->upload != NULL ? ftello(req->upload) : 0;
 	for (int attempt = 0;; attempt++) {
 		long wait;
 
-		rc = perform_once(h, req, headers, resp, err);
+		rc = perform_once(h, req, upload_start, headers, resp, err);
 		if (rc != MM_OK || !idem || attempt >= h->retries ||
-		    !retryable(resp->status) || req->sink != NULL)
+		    !retryable(resp->status) || req->sink != NULL ||
+		    (req->upload != NULL && req->upload == stdin))
 			break;
 		wait = backoff_ms(attempt, resp->retry_after);
 		trace_line(h, "* HTTP %ld: retrying in %ld ms (try %d of %d)",
@@ -619,6 +696,8 @@ oom:
 	rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 out:
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+	curl_mime_free(mime);
 	curl_slist_free_all(headers);
 	mm_buf_release(&url);
 	mm_buf_wipe(&auth);
