@@ -1,0 +1,512 @@
+"""Files (§3.5) and upload sessions (§3.6): /file/test, /file/s3_test,
+/files..., /uploads..., /users/{user_id}/uploads."""
+
+import base64
+import copy
+import hashlib
+import mimetypes
+import os
+import re
+import struct
+from email.utils import formatdate, parsedate_to_datetime
+from urllib.parse import quote
+
+import cfgutil
+from core import (FAKE_SETTING, AppError, MultipartError, Response, go_decode, invalid_body_param,
+                  invalid_param, invalid_url_param, is_valid_id, json_response, multipart_form,
+                  new_id, now_ms, ok_response, parse_content_type, parse_multipart,
+                  permission_error, JSONDecodeFailure)
+
+
+def init_state(st):
+    st.files = {}           # id -> {"info": FileInfo, "data": bytes}
+    st.uploads = {}         # id -> {"session": UploadSession, "data": bytearray}
+    st.filestore_probe_fails = False
+
+
+def apply_toggle(st, key, value):
+    if key == "filestore_probe_fails":
+        st.filestore_probe_fails = bool(value)
+        return True
+    if key == "attach_file":
+        f = st.files.get(value)
+        if f is None:
+            raise ValueError("unknown file id %r" % value)
+        f["info"]["post_id"] = new_id()
+        return True
+    return False
+
+
+def state_view(st):
+    return {"files": len(st.files), "uploads": len(st.uploads)}
+
+
+# --- file store connection tests ---------------------------------------------------------
+
+AZURE_REQUIRED = ("AzureStorageAccount", "AzureContainer", "AzureAccessKey")
+
+
+def _body_config(ctx):
+    """Config from the body, or None when absent/unparsable (then the running
+    config is tested)."""
+    try:
+        v = go_decode(ctx.body)
+    except JSONDecodeFailure:
+        return None
+    if not isinstance(v, dict):
+        return None
+    try:
+        cfgutil.decode_partial(v, ctx.state.model_defaults)
+    except cfgutil.ConfigTypeError:
+        return None
+    return v
+
+
+def _has_nil(fs, keys):
+    if not isinstance(fs, dict):
+        return True
+    return any(fs.get(k) is None for k in keys)
+
+
+def _probe(st, fs):
+    driver = fs.get("DriverName")
+    if st.filestore_probe_fails:
+        raise AppError(500, "api.file.test_connection.app_error", "simulated probe failure")
+    if driver == "amazons3":
+        if fs.get("AmazonS3AccessKeyId") == "bad-key" or fs.get("AmazonS3SecretAccessKey") in (FAKE_SETTING, "bad-secret"):
+            raise AppError(500, "api.file.test_connection_s3_auth.app_error",
+                           "The AWS Access Key Id you provided does not exist in our records.")
+        if "unreachable" in (fs.get("AmazonS3Endpoint") or ""):
+            raise AppError(500, "api.file.test_connection.app_error", "dial tcp: connection refused")
+        if fs.get("AmazonS3Bucket") == "missing-bucket":
+            raise AppError(500, "api.file.test_connection_s3_bucket_does_not_exist.app_error",
+                           "bucket does not exist")
+    elif driver == "azureblob":
+        if fs.get("AzureAccessKey") in ("bad-key", FAKE_SETTING) or fs.get("AzureStorageAccount") == "bad-account":
+            raise AppError(500, "api.file.test_connection_azure_auth.app_error", "AuthenticationFailed")
+        if fs.get("AzureContainer") == "missing-container":
+            raise AppError(500, "api.file.test_connection_azure_container_does_not_exist.app_error",
+                           "ContainerNotFound")
+        if "unreachable" in (fs.get("AzureEndpoint") or ""):
+            raise AppError(500, "api.file.test_connection.app_error", "dial tcp: connection refused")
+    elif driver == "local":
+        if "unwritable" in (fs.get("Directory") or ""):
+            raise AppError(500, "api.file.test_connection.app_error", "permission denied")
+
+
+def file_test(ctx):
+    """POST /file/test (seed 001): 403 first, then nil fields, driver switch,
+    desanitize, probe. Nothing is persisted."""
+    st = ctx.state
+    ctx.require_perm("manage_system")
+    body = _body_config(ctx)
+    if body is None:
+        fs = copy.deepcopy(st.config["FileSettings"])
+    else:
+        fs = body.get("FileSettings")
+        if _has_nil(fs, st.model_defaults["FileSettings"].keys()):
+            raise AppError(400, "api.file.test_connection_settings_nil")
+        fs = copy.deepcopy(fs)
+    driver = fs.get("DriverName")
+    if driver == "amazons3":
+        if not fs.get("AmazonS3Bucket"):
+            raise AppError(400, "api.admin.test_s3.missing_s3_bucket")
+    elif driver == "azureblob":
+        for f in AZURE_REQUIRED:
+            if not fs.get(f):
+                raise AppError(400, "api.admin.test_azure.missing_azure_field", "field=" + f,
+                               params={"Field": f})
+    elif driver == "local":
+        pass
+    else:
+        raise AppError(400, "api.file.test_connection_unsupported_driver", "driver=%s" % driver,
+                       params={"Driver": driver if isinstance(driver, str) else ""})
+    running = st.config["FileSettings"]
+    for k in ("AmazonS3SecretAccessKey", "AzureAccessKey", "ExportAzureAccessKey"):
+        if fs.get(k) == FAKE_SETTING and running.get(k):
+            fs[k] = running[k]
+    _probe(st, fs)
+    return ok_response()
+
+
+def s3_test(ctx):
+    """POST /file/s3_test (fork): nil-field 400 BEFORE the permission check."""
+    st = ctx.state
+    body = _body_config(ctx)
+    if body is None:
+        fs = copy.deepcopy(st.config["FileSettings"])
+    else:
+        fs = body.get("FileSettings")
+        keys = [k for k in st.model_defaults["FileSettings"].keys()
+                if not k.startswith("Azure") and not k.startswith("ExportAzure")]
+        if _has_nil(fs, keys):
+            raise AppError(400, "api.file.test_connection_s3_settings_nil.app_error")
+        fs = copy.deepcopy(fs)
+    ctx.require_perm("test_s3")
+    if not fs.get("AmazonS3Bucket"):
+        raise AppError(400, "api.admin.test_s3.missing_s3_bucket")
+    if fs.get("AmazonS3SecretAccessKey") == FAKE_SETTING:
+        fs["AmazonS3SecretAccessKey"] = st.config["FileSettings"].get("AmazonS3SecretAccessKey")
+    fs["DriverName"] = "amazons3"
+    _probe(st, fs)
+    return ok_response()
+
+
+# --- file infos -----------------------------------------------------------------------
+
+def _image_size(data):
+    if data[:8] == b"\x89PNG\r\n\x1a\n" and len(data) >= 24:
+        w, h = struct.unpack(">II", data[16:24])
+        return w, h
+    if data[:6] in (b"GIF87a", b"GIF89a") and len(data) >= 10:
+        w, h = struct.unpack("<HH", data[6:10])
+        return w, h
+    if data[:2] == b"\xff\xd8":
+        i = 2
+        while i + 9 < len(data):
+            if data[i] != 0xFF:
+                break
+            marker = data[i + 1]
+            seglen = struct.unpack(">H", data[i + 2:i + 4])[0]
+            if marker in (0xC0, 0xC1, 0xC2):
+                h, w = struct.unpack(">HH", data[i + 5:i + 9])
+                return w, h
+            i += 2 + seglen
+        return 0, 0
+    return None
+
+
+def make_file_info(st, user_id, channel_id, name, data, remote_id=""):
+    fid = new_id()
+    t = now_ms()
+    base = os.path.basename(name.replace("\\", "/")) or "file"
+    ext = base.rsplit(".", 1)[1].lower() if "." in base else ""
+    mime = mimetypes.guess_type(base)[0] or ""
+    info = {"id": fid, "user_id": user_id, "channel_id": channel_id, "create_at": t,
+            "update_at": t, "delete_at": 0, "name": base, "extension": ext, "size": len(data),
+            "mime_type": mime}
+    dims = _image_size(data)
+    if dims is not None:
+        info["width"], info["height"] = dims
+        info["has_preview_image"] = True
+    info.update({"mini_preview": None, "remote_id": remote_id, "archived": False})
+    st.files[fid] = {"info": info, "data": bytes(data)}
+    return info
+
+
+def _can_upload(ctx, channel_id):
+    st = ctx.state
+    ch = st.channels.get(channel_id)
+    if ctx.session is not None and ctx.session.is_local:
+        return True
+    if ctx.is_admin():
+        return True
+    return ch is not None and ctx.user_id in ch["members"] and ctx.has_perm("upload_file")
+
+
+def upload_files(ctx):
+    st = ctx.state
+    if not st.cfg("FileSettings.EnableFileAttachments", True):
+        raise AppError(403, "api.file.attachments.disabled.app_error",
+                       message="File attachments have been disabled on this server.")
+    max_size = int(st.cfg("FileSettings.MaxFileSize", 104857600))
+    if ctx.body_too_large or len(ctx.body) > max_size:
+        raise AppError(413, "api.file.upload_file.too_large_detailed.app_error",
+                       message="Unable to upload file. File is too large.")
+    ctype = ctx.header("Content-Type", "")
+    mt, _ = parse_content_type(ctype)
+    infos, client_ids = [], []
+    if mt.startswith("multipart/"):
+        try:
+            parts = parse_multipart(ctype, ctx.body)
+        except MultipartError as e:
+            raise AppError(400, "api.file.upload_file.read_request.app_error", str(e),
+                           message="Unable to upload file(s). Error reading or parsing request data.")
+        channel_id = None
+        files = []
+        for p in parts:
+            if p.filename is None:
+                if p.name == "channel_id":
+                    channel_id = p.data.decode("utf-8", "replace")
+                elif p.name == "client_ids":
+                    client_ids.append(p.data.decode("utf-8", "replace"))
+                else:
+                    raise AppError(400, "api.file.upload_file.read_form_value.app_error",
+                                   "unknown form field %s" % p.name,
+                                   message="Unable to upload file(s). Error reading the value for %s." % p.name)
+            else:
+                if p.name != "files":
+                    raise AppError(400, "api.file.upload_file.read_form_value.app_error",
+                                   "unexpected file part %s" % p.name,
+                                   message="Unable to upload file(s). Error reading the value for %s." % p.name)
+                files.append(p)
+        if not channel_id or not is_valid_id(channel_id):
+            raise invalid_param("channel_id")
+        if not _can_upload(ctx, channel_id):
+            raise permission_error("upload_file")
+        if not files:
+            raise AppError(400, "api.file.upload_file.multiple_channel_ids.app_error",
+                           message="Unable to upload file(s). No files.")
+        if client_ids and len(client_ids) != len(files):
+            raise AppError(400, "api.file.upload_file.incorrect_number_of_client_ids.app_error",
+                           message="Unable to upload file(s). Have %d client_ids for %d files." % (len(client_ids), len(files)))
+        for p in files:
+            infos.append(make_file_info(st, ctx.user_id, channel_id, p.filename or "file", p.data))
+    else:
+        channel_id = ctx.q("channel_id")
+        if not is_valid_id(channel_id):
+            raise invalid_url_param("channel_id")
+        filename = ctx.q("filename")
+        if not filename:
+            raise invalid_url_param("filename")
+        if len(ctx.body) == 0:
+            raise AppError(400, "api.file.upload_file.bad_parse.app_error",
+                           message="Unable to upload file. Header cannot be parsed.")
+        if not _can_upload(ctx, channel_id):
+            raise permission_error("upload_file")
+        if ctx.q("client_id"):
+            client_ids.append(ctx.q("client_id"))
+        infos.append(make_file_info(st, ctx.user_id, channel_id, filename, ctx.body))
+    return json_response({"file_infos": infos, "client_ids": client_ids}, 201)
+
+
+def _get_file(ctx):
+    st = ctx.state
+    fid = ctx.params["file_id"]
+    if not is_valid_id(fid):
+        raise invalid_url_param("file_id")
+    f = st.files.get(fid)
+    if f is None:
+        raise AppError(404, "app.file_info.get.app_error", "id=" + fid,
+                       message="Unable to get the file info.")
+    info = f["info"]
+    if info["user_id"] != ctx.user_id and not ctx.is_admin():
+        ch = st.channels.get(info["channel_id"])
+        if ch is None or ctx.user_id not in ch["members"]:
+            raise permission_error("read_channel_content")
+    return f
+
+
+def file_info(ctx):
+    f = _get_file(ctx)
+    resp = json_response(f["info"])
+    resp.header("Cache-Control", "max-age=2592000, private")
+    return resp
+
+
+def _serve_bytes(ctx, info, data, attachment):
+    mime = info.get("mime_type") or "application/octet-stream"
+    name = info["name"]
+    disp = "attachment" if attachment else "inline"
+    hdrs = [("Content-Disposition", "%s;filename=\"%s\"; filename*=UTF-8''%s" % (disp, name.replace('"', ""), quote(name))),
+            ("Cache-Control", "private, max-age=86400"), ("Accept-Ranges", "bytes"),
+            ("Last-Modified", formatdate(info["update_at"] / 1000.0, usegmt=True))]
+    ims = ctx.header("If-Modified-Since", "")
+    if ims:
+        try:
+            if parsedate_to_datetime(ims).timestamp() >= int(info["update_at"] / 1000):
+                return Response(304, b"", None, hdrs, is_file=True)
+        except (TypeError, ValueError):
+            pass
+    rng = ctx.header("Range", "")
+    m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng.strip()) if rng else None
+    if m and (m.group(1) or m.group(2)):
+        size = len(data)
+        if m.group(1):
+            start = int(m.group(1))
+            end = int(m.group(2)) if m.group(2) else size - 1
+        else:
+            n = int(m.group(2))
+            start, end = max(0, size - n), size - 1
+        end = min(end, size - 1)
+        if start >= size or start > end:
+            return Response(416, b"", "text/plain; charset=utf-8",
+                            hdrs + [("Content-Range", "bytes */%d" % size)], is_file=True)
+        return Response(206, data[start:end + 1], mime,
+                        hdrs + [("Content-Range", "bytes %d-%d/%d" % (start, end, size))], is_file=True)
+    return Response(200, data, mime, hdrs, is_file=True)
+
+
+def get_file(ctx):
+    f = _get_file(ctx)
+    attachment = ctx.q("download") == "true" or not (f["info"].get("mime_type", "").startswith("image/"))
+    return _serve_bytes(ctx, f["info"], f["data"], attachment)
+
+
+def get_thumbnail(ctx):
+    f = _get_file(ctx)
+    if not f["info"].get("has_preview_image"):
+        raise AppError(400, "api.file.get_file_thumbnail.no_thumbnail.app_error",
+                       message="File doesn't have a thumbnail")
+    return _serve_bytes(ctx, f["info"], f["data"], ctx.q("download") == "true")
+
+
+def get_preview(ctx):
+    f = _get_file(ctx)
+    if not f["info"].get("has_preview_image"):
+        raise AppError(400, "api.file.get_file_preview.no_preview.app_error",
+                       message="File doesn't have a preview image")
+    return _serve_bytes(ctx, f["info"], f["data"], ctx.q("download") == "true")
+
+
+def get_link(ctx):
+    st = ctx.state
+    if not st.cfg("FileSettings.EnablePublicLink", False):
+        raise AppError(403, "api.file.get_public_link.disabled.app_error",
+                       message="Public links have been disabled")
+    f = _get_file(ctx)
+    if not f["info"].get("post_id"):
+        raise AppError(400, "api.file.get_public_link.no_post.app_error",
+                       message="Unable to get public link for file. File must be attached to a post that can be read by the current user.")
+    salt = st.cfg("FileSettings.PublicLinkSalt", "")
+    h = base64.urlsafe_b64encode(hashlib.sha256((salt + f["info"]["id"]).encode()).digest()).decode().rstrip("=")
+    return json_response({"link": "%s/files/%s/public?h=%s" % (st.site_url(), f["info"]["id"], h)})
+
+
+# --- upload sessions ----------------------------------------------------------------------
+
+def _session_json(us):
+    out = {"id": us["id"], "type": us["type"], "create_at": us["create_at"], "user_id": us["user_id"]}
+    if us.get("channel_id"):
+        out["channel_id"] = us["channel_id"]
+    out.update({"filename": us["filename"], "file_size": us["file_size"],
+                "file_offset": us["file_offset"], "remote_id": us.get("remote_id", ""),
+                "req_file_id": us.get("req_file_id", "")})
+    return out
+
+
+def create_upload(ctx):
+    st = ctx.state
+    body = ctx.json_body("upload")
+    if not isinstance(body, dict):
+        raise invalid_body_param("upload")
+    try:
+        channel_id = body.get("channel_id") or ""
+        filename = body.get("filename") or ""
+        file_size = body.get("file_size", 0)
+        utype = body.get("type") or ""
+        user_id = body.get("user_id") or ""
+        if not all(isinstance(x, str) for x in (channel_id, filename, utype, user_id)):
+            raise TypeError
+        if isinstance(file_size, bool) or not isinstance(file_size, int):
+            raise TypeError
+    except TypeError:
+        raise invalid_body_param("upload", "json: cannot unmarshal into Go value of type model.UploadSession")
+    if utype == "import":
+        if not ctx.is_admin():
+            raise permission_error("manage_system")
+    else:
+        if not _can_upload(ctx, channel_id):
+            raise permission_error("upload_file")
+        utype = "attachment"
+    if ctx.session is not None and ctx.session.user_id:
+        user_id = ctx.session.user_id
+    if not st.cfg("FileSettings.EnableFileAttachments", True):
+        raise AppError(501, "api.file.attachments.disabled.app_error",
+                       message="File attachments have been disabled on this server.")
+    if file_size > int(st.cfg("FileSettings.MaxFileSize", 104857600)):
+        raise AppError(413, "api.upload.create.upload_too_large.app_error",
+                       message="Unable to upload file. File is too large.")
+    filename = os.path.basename(filename.replace("\\", "/"))
+    if not filename:
+        raise AppError(400, "model.upload_session.is_valid.filename.app_error",
+                       message="Invalid value for Filename.")
+    if file_size <= 0:
+        raise AppError(400, "model.upload_session.is_valid.file_size.app_error",
+                       message="Invalid value for FileSize.")
+    if utype == "attachment" and channel_id not in st.channels:
+        raise AppError(400, "model.upload_session.is_valid.channel_id.app_error",
+                       message="Invalid value for ChannelId.")
+    us = {"id": new_id(), "type": utype, "create_at": now_ms(), "user_id": user_id,
+          "channel_id": channel_id if utype == "attachment" else "", "filename": filename,
+          "file_size": file_size, "file_offset": 0, "remote_id": "", "req_file_id": ""}
+    st.uploads[us["id"]] = {"session": us, "data": bytearray(), "busy": False}
+    return json_response(_session_json(us), 201)
+
+
+def _lookup_upload(ctx):
+    uid = ctx.params["upload_id"]
+    if not is_valid_id(uid):
+        raise invalid_url_param("upload_id")
+    up = ctx.state.uploads.get(uid)
+    if up is None:
+        raise AppError(404, "app.upload.get.app_error", "id=" + uid,
+                       message="Failed to get upload.")
+    return up
+
+
+def get_upload(ctx):
+    up = _lookup_upload(ctx)
+    us = up["session"]
+    if not (ctx.session.is_local or us["user_id"] == ctx.user_id or ctx.is_admin()):
+        raise AppError(403, "api.upload.get_upload.forbidden.app_error",
+                       message="Failed to get upload.")
+    return json_response(_session_json(us))
+
+
+def upload_data(ctx):
+    st = ctx.state
+    up = _lookup_upload(ctx)
+    us = up["session"]
+    if not (ctx.session.is_local or us["user_id"] == ctx.user_id):
+        raise permission_error("upload_file")
+    data = ctx.body
+    mt, _ = parse_content_type(ctx.header("Content-Type", ""))
+    if mt.startswith("multipart/"):
+        try:
+            parts = parse_multipart(ctx.header("Content-Type", ""), ctx.body)
+        except MultipartError as e:
+            raise AppError(400, "api.upload.upload_data.multipart_error",
+                           str(e), message="Failed to process multipart data.")
+        if not parts:
+            raise AppError(400, "api.upload.upload_data.multipart_error",
+                           message="Failed to process multipart data.")
+        data = parts[0].data
+    remaining = us["file_size"] - us["file_offset"]
+    if len(data) > remaining:
+        raise AppError(400, "api.upload.upload_data.invalid_content_length",
+                       message="Invalid Content-Length.")
+    if up["busy"]:
+        raise AppError(400, "app.upload.upload_data.concurrent.app_error",
+                       message="Unable to upload data from more than one request.")
+    if us["file_offset"] == 0 and len(data) < st.first_chunk_min and len(data) < remaining:
+        raise AppError(400, "app.upload.upload_data.first_part_too_small.app_error",
+                       "size=%d" % len(data),
+                       message="Failed to upload data. First part must be at least %d Bytes." % st.first_chunk_min)
+    up["data"] += data
+    us["file_offset"] += len(data)
+    if us["file_offset"] < us["file_size"]:
+        return Response(204, b"", "application/json")
+    info = make_file_info(st, us["user_id"], us.get("channel_id", ""), us["filename"], bytes(up["data"]))
+    if us["type"] == "import":
+        st.imports = getattr(st, "imports", [])
+        st.imports.append(info["name"])
+    del st.uploads[us["id"]]
+    return json_response(info)
+
+
+def user_uploads(ctx):
+    st = ctx.state
+    uid = ctx.params["user_id"]
+    if not ctx.session.is_local:
+        if uid != ctx.user_id:
+            raise permission_error("edit_other_users")
+    elif uid != "nouser" and not is_valid_id(uid):
+        raise invalid_url_param("user_id")
+    out = [_session_json(u["session"]) for u in st.uploads.values() if u["session"]["user_id"] == uid]
+    return json_response(out)
+
+
+def register(r):
+    r.add("POST", "/file/test", file_test, enabled=lambda st: st.file_test_endpoint)
+    r.add("POST", "/file/s3_test", s3_test)
+    r.add("POST", "/files", upload_files, file_api=True)
+    r.add("GET", "/files/{file_id}", get_file)
+    r.add("GET", "/files/{file_id}/info", file_info)
+    r.add("GET", "/files/{file_id}/link", get_link)
+    r.add("GET", "/files/{file_id}/preview", get_preview)
+    r.add("GET", "/files/{file_id}/thumbnail", get_thumbnail)
+    r.add("POST", "/uploads", create_upload, local=True)
+    r.add("GET", "/uploads/{upload_id}", get_upload, local=True)
+    r.add("POST", "/uploads/{upload_id}", upload_data, local=True, file_api=True)
+    r.add("GET", "/users/{user_id}/uploads", user_uploads, local=True)
