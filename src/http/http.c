@@ -597,9 +597,10 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	/* Method and body. Reset what a previous request may have set. */
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
 	curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
+	/* MIMEPOST (even NULL) selects POST: reset it before HTTPGET. */
+	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
 	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
-	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
 	if (req->nparts > 0) {
 		rc = build_mime(c, req, &mime, err);
 		if (rc != MM_OK)
