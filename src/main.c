@@ -4,6 +4,8 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <sys/prctl.h>
+#include <sys/resource.h>
 
 int
 main(int argc, char **argv)
@@ -14,6 +16,14 @@ main(int argc, char **argv)
 
 	/* A closed pipe ends output quietly (EPIPE), not with a signal. */
 	signal(SIGPIPE, SIG_IGN);
+	/* mmadm holds tokens and passwords: no core dumps, no ptrace by
+	 * other processes of the same user. Best effort. */
+	{
+		struct rlimit nocore = {0, 0};
+
+		(void)setrlimit(RLIMIT_CORE, &nocore);
+		(void)prctl(PR_SET_DUMPABLE, 0, 0, 0, 0);
+	}
 	mm_error_clear(&err);
 	mm_ctx_init(&ctx, mm_families, stdin, stdout, stderr);
 	rc = mm_cli_run(&ctx, argc - 1, argv + 1, &err);

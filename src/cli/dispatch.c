@@ -1,5 +1,6 @@
 /* The dispatcher: globals, family/command lookup, flags, exec. */
 #include "cli_internal.h"
+#include "mmadm/repl.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -12,7 +13,8 @@ static const char *const format_choices[] = {"table", "json", "yaml", "plain",
 
 const struct mm_opt mm_global_opts[] = {
 	MM_OPT_STRING(0, "url", "URL", "server address (https://host[:port])"),
-	MM_OPT_STRING(0, "profile", "NAME", "use this saved profile"),
+	MM_OPT_STRINGF(0, "profile", "NAME", "use this saved profile",
+		       MM_OPT_PROFILE),
 	MM_OPT_BOOL(0, "local",
 		    "talk to the server over its local unix socket (no token)"),
 	MM_OPT_FILE(0, "socket", "PATH",
@@ -40,6 +42,10 @@ const struct mm_opt mm_global_opts[] = {
 	MM_OPT_BOOL(0, "no-color", "no colour (also: NO_COLOR=1)"),
 	MM_OPT_BOOL('h', "help", "show help and exit"),
 	MM_OPT_BOOL(0, "version", "show the version and exit"),
+	/* The build writes man/ and completions/ with this. */
+	MM_OPT_FILE(0, "gen-docs", "DIR",
+		    "write the man pages and completion scripts under DIR",
+		    MM_OPT_HIDDEN),
 	MM_OPT_END(),
 };
 
@@ -81,6 +87,11 @@ mm_ctx_release(struct mm_ctx *ctx)
 	mm_http_free(ctx->http);
 	ctx->http = NULL;
 	ctx->client_ok = false;
+	if (ctx->client_key != NULL) {
+		mm_wipe(ctx->client_key, strlen(ctx->client_key));
+		free(ctx->client_key);
+		ctx->client_key = NULL;
+	}
 	mm_target_release(&ctx->target);
 	ctx->target_ok = false;
 	mm_out_release(&ctx->out);
@@ -321,19 +332,63 @@ check_socket(const char *path, struct mm_error *err)
 	return MM_OK;
 }
 
+/* Everything a client is made from, as one string (it holds the token:
+ * wiped when dropped). The shell runs many commands on one ctx and keeps
+ * the connection only while this stays the same. */
+static char *
+client_key(struct mm_ctx *ctx)
+{
+	struct mm_buf b = MM_BUF_INIT;
+	const struct mm_target *t = &ctx->target;
+	const char *cacert = mm_args_get(ctx->globals, "cacert");
+
+	if (!mm_buf_printf(&b, "%d\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%ld\x1f%d",
+			   t->local, t->url ? t->url : "",
+			   t->socket ? t->socket : "", t->token ? t->token : "",
+			   mm_args_bool(ctx->globals, "insecure", false),
+			   cacert ? cacert : "", ctx->timeout_s,
+			   ctx->verbose)) {
+		mm_buf_wipe(&b);
+		return NULL;
+	}
+	return mm_buf_take(&b);
+}
+
+static void
+drop_client(struct mm_ctx *ctx)
+{
+	mm_http_free(ctx->http);
+	ctx->http = NULL;
+	ctx->client_ok = false;
+	if (ctx->client_key != NULL) {
+		mm_wipe(ctx->client_key, strlen(ctx->client_key));
+		free(ctx->client_key);
+		ctx->client_key = NULL;
+	}
+}
+
 enum mm_result
 mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out, struct mm_error *err)
 {
 	struct mm_http_config cfg;
 	enum mm_result rc;
+	char *key;
 
-	if (ctx->client_ok) {
-		*out = &ctx->client;
-		return MM_OK;
-	}
 	if (!ctx->target_ok)
 		return mm_error_set(err, MM_ERR_OTHER,
 				    "internal: no target resolved");
+	key = client_key(ctx);
+	if (key == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	if (ctx->client_ok && mm_streq(key, ctx->client_key)) {
+		mm_wipe(key, strlen(key));
+		free(key);
+		ctx->client.dry_run = ctx->dry_run;
+		*out = &ctx->client;
+		return MM_OK;
+	}
+	drop_client(ctx);
+	ctx->client_key = key;
 	if (ctx->target.local) {
 		rc = check_socket(ctx->target.socket, err);
 		if (rc != MM_OK)
@@ -354,8 +409,10 @@ mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out, struct mm_error *err)
 		cfg.trace_ud = ctx;
 	}
 	rc = mm_http_new(&cfg, &ctx->http, err);
-	if (rc != MM_OK)
+	if (rc != MM_OK) {
+		drop_client(ctx);
 		return rc;
+	}
 	mm_client_init(&ctx->client, ctx->http, ctx->target.local);
 	ctx->client.dry_run = ctx->dry_run;
 	ctx->client.dry_run_fn = dry_run_print;
@@ -399,9 +456,7 @@ enum mm_result
 mm_ctx_use_url(struct mm_ctx *ctx, const char *url, const char *token,
 	       struct mm_error *err)
 {
-	mm_http_free(ctx->http);
-	ctx->http = NULL;
-	ctx->client_ok = false;
+	drop_client(ctx);
 	if (ctx->target_ok)
 		mm_target_release(&ctx->target);
 	memset(&ctx->target, 0, sizeof(ctx->target));
@@ -481,6 +536,105 @@ confirm_destructive(struct mm_ctx *ctx, const struct mm_family *fam,
 	return MM_OK;
 }
 
+/* A shell-only command, typed in the shell without its family word. */
+static const struct mm_cmd_entry *
+find_repl_cmd(const struct mm_family *fams, const char *name,
+	      const struct mm_family **fam)
+{
+	for (size_t i = 0; fams[i].name != NULL; i++) {
+		const struct mm_cmd_entry *c = mm_cli_find_cmd(&fams[i], name);
+
+		if (c != NULL && (c->flags & CMD_REPL_ONLY)) {
+			*fam = &fams[i];
+			return c;
+		}
+	}
+	return NULL;
+}
+
+static const struct mm_cmd_entry *
+family_default(const struct mm_family *fam)
+{
+	for (const struct mm_cmd_entry *c = fam->cmds; c->name != NULL; c++)
+		if (c->flags & CMD_FAMILY_DEFAULT)
+			return c;
+	return NULL;
+}
+
+static bool
+is_target_opt(const char *name)
+{
+	return strcmp(name, "url") == 0 || strcmp(name, "profile") == 0 ||
+	       strcmp(name, "local") == 0 || strcmp(name, "socket") == 0;
+}
+
+/* The shell's standing global options, under the line's own: an option
+ * the line gives wins, and a line naming any part of the target (--url,
+ * --profile, --local, --socket) takes none of the standing target. */
+static enum mm_result
+carry_sticky(const struct mm_args *sticky, struct mm_args *bag,
+	     struct mm_error *err)
+{
+	bool line_target = false;
+
+	for (size_t i = 0; i < bag->nvals; i++)
+		if (bag->vals[i].set && is_target_opt(bag->vals[i].opt->name))
+			line_target = true;
+	for (size_t i = 0; i < sticky->nvals; i++) {
+		const struct mm_optval *s = &sticky->vals[i];
+		struct mm_optval *d;
+
+		if (!s->set || (line_target && is_target_opt(s->opt->name)))
+			continue;
+		d = mm_args_find(bag, s->opt->name);
+		if (d == NULL || d->opt != s->opt || d->set)
+			continue;
+		d->set = true;
+		d->bval = s->bval;
+		if (s->sval != NULL && (d->sval = mm_strdup(s->sval)) == NULL)
+			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	}
+	return MM_OK;
+}
+
+/* Fixed values of positional arguments (MM_ARG_CHOICE). */
+static enum mm_result
+check_arg_choices(const struct mm_args *args, const struct mm_arg *specs,
+		  struct mm_error *err)
+{
+	size_t nspecs = 0;
+
+	while (specs != NULL && specs[nspecs].name != NULL)
+		nspecs++;
+	for (size_t i = 0; i < args->pos.n && nspecs > 0; i++) {
+		const struct mm_arg *a = &specs[i < nspecs ? i : nspecs - 1];
+		char list[256];
+		size_t used = 0, j;
+
+		if (a->choices == NULL ||
+		    (i >= nspecs && !(a->flags & MM_ARG_VARIADIC)))
+			continue;
+		for (j = 0; a->choices[j] != NULL; j++)
+			if (strcmp(a->choices[j], args->pos.v[i]) == 0)
+				break;
+		if (a->choices[j] != NULL)
+			continue;
+		list[0] = '\0';
+		for (j = 0; a->choices[j] != NULL; j++) {
+			int n = snprintf(list + used, sizeof(list) - used,
+					 "%s%s", j ? ", " : "", a->choices[j]);
+
+			if (n < 0 || (size_t)n >= sizeof(list) - used)
+				break;
+			used += (size_t)n;
+		}
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "%s takes one of %s, not '%s'", a->name,
+				    list, args->pos.v[i]);
+	}
+	return MM_OK;
+}
+
 static void
 print_version(struct mm_ctx *ctx)
 {
@@ -507,6 +661,11 @@ run_help(struct mm_ctx *ctx, struct mm_strv *words, struct mm_error *err)
 		return MM_OK;
 	}
 	fam = mm_cli_find_family(ctx->families, words->v[0]);
+	if (fam == NULL && ctx->repl != NULL &&
+	    (cmd = find_repl_cmd(ctx->families, words->v[0], &fam)) != NULL) {
+		mm_help_cmd(ctx, fam, cmd);
+		return MM_OK;
+	}
 	if (fam == NULL)
 		return mm_error_set(err, MM_ERR_USAGE,
 				    "no help for '%s': not a command or topic "
@@ -527,7 +686,7 @@ run_help(struct mm_ctx *ctx, struct mm_strv *words, struct mm_error *err)
 static enum mm_result
 setup_output(struct mm_ctx *ctx, struct mm_args *bag, struct mm_error *err)
 {
-	enum mm_format fmt = MM_FMT_AUTO;
+	enum mm_format fmt = ctx->default_format;
 	const char *o = mm_args_get(bag, "output");
 	FILE *out = ctx->out.out, *errf = ctx->out.err;
 
@@ -559,6 +718,21 @@ setup_output(struct mm_ctx *ctx, struct mm_args *bag, struct mm_error *err)
 	return MM_OK;
 }
 
+/* The command is known: a bag for its options, holding the global
+ * options parsed so far. */
+static enum mm_result
+select_cmd(struct mm_ctx *ctx, const struct mm_cmd_entry *cmd,
+	   struct mm_args *gbag, struct mm_args **cbag, struct mm_error *err)
+{
+	ctx->cmd = cmd;
+	*cbag = mm_args_new(cmd->opts,
+			    (cmd->flags & CMD_PAGED) ? mm_paged_opts : NULL,
+			    mm_global_opts);
+	if (*cbag == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	return carry_globals(gbag, *cbag, err);
+}
+
 enum mm_result
 mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 {
@@ -572,6 +746,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 
 	ctx->family = NULL;
 	ctx->cmd = NULL;
+	ctx->error_reported = false;
 	if (gbag == NULL)
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	bag = gbag;
@@ -583,6 +758,15 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 			continue;
 		}
 		if (!end_opts && a[0] == '-' && a[1] != '\0') {
+			/* "mmadm shell --file F": options after a family
+			 * with a default command are that command's. */
+			if (fam != NULL && cmd == NULL && !help_mode &&
+			    (cmd = family_default(fam)) != NULL) {
+				rc = select_cmd(ctx, cmd, gbag, &cbag, err);
+				bag = cbag != NULL ? cbag : bag;
+				if (rc != MM_OK)
+					break;
+			}
 			rc = parse_option(bag, argc, argv, &i, err);
 			continue;
 		}
@@ -598,6 +782,14 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 				continue;
 			}
 			fam = mm_cli_find_family(ctx->families, a);
+			if (fam == NULL && ctx->repl != NULL &&
+			    (cmd = find_repl_cmd(ctx->families, a, &fam)) !=
+				    NULL) {
+				ctx->family = fam;
+				rc = select_cmd(ctx, cmd, gbag, &cbag, err);
+				bag = cbag != NULL ? cbag : bag;
+				continue;
+			}
 			if (fam == NULL) {
 				const char *near =
 					nearest_family(ctx->families, a);
@@ -639,23 +831,20 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 						fam->name, a, list);
 				break;
 			}
-			ctx->cmd = cmd;
-			cbag = mm_args_new(
-				cmd->opts,
-				(cmd->flags & CMD_PAGED) ? mm_paged_opts : NULL,
-				mm_global_opts);
-			if (cbag == NULL) {
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
-				break;
-			}
-			rc = carry_globals(gbag, cbag, err);
-			bag = cbag;
+			rc = select_cmd(ctx, cmd, gbag, &cbag, err);
+			bag = cbag != NULL ? cbag : bag;
 			continue;
 		}
 		if (!mm_strv_push(&bag->pos, a))
 			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	}
+	if (rc == MM_OK && fam != NULL && cmd == NULL && !help_mode &&
+	    (cmd = family_default(fam)) != NULL) {
+		rc = select_cmd(ctx, cmd, gbag, &cbag, err);
+		bag = cbag != NULL ? cbag : bag;
+	}
+	if (rc == MM_OK && ctx->sticky != NULL)
+		rc = carry_sticky(ctx->sticky, bag, err);
 	ctx->globals = bag;
 	if (rc == MM_OK)
 		rc = setup_output(ctx, bag, err);
@@ -668,6 +857,10 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 	}
 	if (mm_args_bool(bag, "version", false) && fam == NULL) {
 		print_version(ctx);
+		goto out;
+	}
+	if (mm_args_get(bag, "gen-docs") != NULL && fam == NULL && !help_mode) {
+		rc = mm_docs_generate(ctx, mm_args_get(bag, "gen-docs"), err);
 		goto out;
 	}
 	if (help_mode) {
@@ -696,7 +889,16 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 				  fam->name, list);
 		goto out;
 	}
+	if ((cmd->flags & CMD_REPL_ONLY) && ctx->repl == NULL) {
+		rc = mm_error_set(err, MM_ERR_USAGE,
+				  "'%s' works only inside the interactive "
+				  "shell (start it with 'mmadm %s')",
+				  cmd->name, fam->name);
+		goto out;
+	}
 	rc = mm_args_check(bag, cmd->args, err);
+	if (rc == MM_OK)
+		rc = check_arg_choices(bag, cmd->args, err);
 	if (rc != MM_OK)
 		goto out;
 	if (cmd->flags & CMD_NEEDS_SERVER) {
@@ -728,14 +930,27 @@ mm_cli_report(struct mm_ctx *ctx, const struct mm_error *err)
 {
 	FILE *f = ctx->out.err;
 
-	if (err->kind == MM_OK)
+	if (err->kind == MM_OK || ctx->error_reported)
 		return;
 	fputs("mmadm: ", f);
+	if (ctx->where != NULL)
+		fprintf(f, "%s: ", ctx->where);
 	if (ctx->family != NULL && ctx->cmd != NULL)
 		fprintf(f, "%s %s: ", ctx->family->name, ctx->cmd->name);
 	else if (ctx->family != NULL)
 		fprintf(f, "%s: ", ctx->family->name);
-	fputs(err->message[0] ? err->message : mm_result_text(err->kind), f);
+	{
+		/* Messages carry server text: escape it for the terminal. */
+		struct mm_buf b = MM_BUF_INIT;
+		const char *m = err->message[0] ? err->message
+						: mm_result_text(err->kind);
+
+		if (mm_out_escape(m, true, &b))
+			fputs(mm_buf_str(&b), f);
+		else
+			fputs(m, f);
+		mm_buf_release(&b);
+	}
 	if (err->kind == MM_ERR_USAGE) {
 		if (ctx->family != NULL && ctx->cmd != NULL)
 			fprintf(f, " (see 'mmadm help %s %s')",

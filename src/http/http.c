@@ -392,6 +392,16 @@ on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	return 0;
 }
 
+/* "Token:", "X-RemoteCluster-Token:", "X-CSRF-Token:" ...: a secret. */
+static bool
+token_header(const char *line)
+{
+	const char *colon = strchr(line, ':');
+
+	return colon != NULL && colon - line >= 5 &&
+	       strncasecmp(colon - 5, "token", 5) == 0;
+}
+
 /* Trace one block of header lines, redacting secrets. */
 static void
 trace_headers(struct mm_http *h, char prefix, const char *data, size_t len)
@@ -417,8 +427,10 @@ trace_headers(struct mm_http *h, char prefix, const char *data, size_t len)
 			if (strncasecmp(line, "Authorization:", 14) == 0)
 				trace_line(h, "%c Authorization: [redacted]",
 					   prefix);
-			else if (strncasecmp(line, "Token:", 6) == 0)
-				trace_line(h, "%c Token: [redacted]", prefix);
+			else if (token_header(line))
+				trace_line(h, "%c %.*s [redacted]", prefix,
+					   (int)(strchr(line, ':') - line + 1),
+					   line);
 			else if (strncasecmp(line, "Cookie:", 7) == 0 ||
 				 strncasecmp(line, "Set-Cookie:", 11) == 0)
 				trace_line(h, "%c %.*s [redacted]", prefix,
@@ -631,7 +643,7 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	}
 
 	/* Headers. */
-	if (h->token != NULL && h->unix_socket == NULL) {
+	if (h->token != NULL && h->unix_socket == NULL && !req->no_auth) {
 		if (!mm_buf_printf(&auth, "Authorization: Bearer %s", h->token))
 			goto oom;
 		if ((tmp = curl_slist_append(headers, auth.data)) == NULL)
@@ -649,6 +661,12 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	if ((tmp = curl_slist_append(headers, "Expect:")) == NULL)
 		goto oom;
 	headers = tmp;
+	for (size_t i = 0; req->headers != NULL && req->headers[i] != NULL;
+	     i++) {
+		if ((tmp = curl_slist_append(headers, req->headers[i])) == NULL)
+			goto oom;
+		headers = tmp;
+	}
 	if (req->nparts == 0 && (req->content_type != NULL ||
 				 (req->body != NULL && req->upload == NULL))) {
 		if (!mm_buf_printf(&ctype, "Content-Type: %s",

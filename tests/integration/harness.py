@@ -55,6 +55,11 @@ TEAM_ID = "teammain" + "0" * 17 + "a"
 TEAM2_ID = "teamother" + "0" * 16 + "a"
 CHANNEL_ID = "chantown" + "0" * 17 + "a"
 FAKE_SETTING = "*" * 32
+# Every credential of the stand-in: none may appear in mmadm's output.
+SECRETS = ("mmadmtestadmintoken0000001", "mmadmtestusertoken00000001",
+           "mmadmtestoauthtoken0000001", "mmadmtestadminsession00001",
+           "mmadmtestusersession000001", "Sys-admin-pass1", "User1-pass1",
+           "Mfa-admin-pass1")
 
 
 class UnixHTTPConnection(http.client.HTTPConnection):
@@ -346,7 +351,8 @@ class MmadmTestCase(unittest.TestCase):
         return {"MMADM_LOCAL": "1", "MMADM_LOCAL_SOCKET": self.server.socket_path}
 
     # ----- running the binary -----
-    def run_mmadm(self, *args, input=None, env=None, timeout=30, cwd=None):
+    def run_mmadm(self, *args, input=None, env=None, timeout=30, cwd=None,
+                  allow_secrets=False):
         """Run mmadm with a clean environment (base_env() updated by ``env``;
         a value of None removes a variable). ``input`` may be str or bytes.
         Returns MmadmResult with .rc .out .err (text) and .out_bytes/.err_bytes."""
@@ -365,4 +371,13 @@ class MmadmTestCase(unittest.TestCase):
         p = subprocess.run(cmd, input=input if input is not None else b"",
                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=e,
                            cwd=cwd or self.home, timeout=timeout)
-        return MmadmResult(list(args), p.returncode, p.stdout, p.stderr)
+        res = MmadmResult(list(args), p.returncode, p.stdout, p.stderr)
+        if not allow_secrets:
+            # No test token or password may ever reach an output (issue 6:
+            # "a test greps all outputs of a full run for the test token").
+            for secret in SECRETS:
+                for stream, data in (("stdout", p.stdout), ("stderr", p.stderr)):
+                    if secret.encode() in data:
+                        self.fail("secret %r leaked on %s of mmadm %s" %
+                                  (secret[:6] + "...", stream, " ".join(map(str, args))))
+        return res

@@ -685,12 +685,21 @@ class TCPServer(socketserver.ThreadingMixIn, socketserver.TCPServer):
     block_on_close = False
     request_queue_size = 128
 
-    def __init__(self, addr, handler, app):
+    def __init__(self, addr, handler, app, tls=None):
         if ":" in addr[0]:
             self.address_family = socket.AF_INET6
         self.app = app
         self.listener = "tcp"
+        self.tls = tls
         super().__init__(addr, handler)
+
+    def get_request(self):
+        conn, addr = super().get_request()
+        if self.tls is not None:
+            # The handshake happens on the handler thread's first read.
+            conn = self.tls.wrap_socket(conn, server_side=True,
+                                        do_handshake_on_connect=False)
+        return conn, addr
 
 
 class UnixServer(socketserver.ThreadingMixIn, socketserver.UnixStreamServer):
@@ -729,6 +738,8 @@ def parse_args(argv=None):
     lic = p.add_mutually_exclusive_group()
     lic.add_argument("--license", dest="license", action="store_true", default=False)
     lic.add_argument("--no-license", dest="license", action="store_false")
+    p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate")
+    p.add_argument("--tls-key", help="private key of --tls-cert")
     p.add_argument("--verbose", action="store_true")
     return p.parse_args(argv)
 
@@ -736,7 +747,12 @@ def parse_args(argv=None):
 def main(argv=None):
     opts = parse_args(argv)
     app = App(opts)
-    tcp = TCPServer((opts.host, opts.port), Handler, app)
+    tls = None
+    if opts.tls_cert:
+        import ssl
+        tls = ssl.SSLContext(ssl.PROTOCOL_TLS_SERVER)
+        tls.load_cert_chain(opts.tls_cert, opts.tls_key)
+    tcp = TCPServer((opts.host, opts.port), Handler, app, tls)
     app.tcp_port = tcp.server_address[1]
     unix = None
     if opts.socket:
