@@ -511,6 +511,14 @@ map_curl_error(struct mm_http *h, CURLcode cc, struct mm_error *err)
 	case CURLE_SSL_CIPHER:
 	case CURLE_SSL_CACERT_BADFILE:
 	case CURLE_SSL_ISSUER_ERROR:
+		if (strstr(why, "host name") != NULL ||
+		    strstr(why, "subject name") != NULL)
+			return mm_error_set(
+				err, MM_ERR_CONNECT,
+				"TLS failure with %s: %s (the "
+				"certificate was issued for another "
+				"name: use that name in the URL)",
+				target_name(h), why);
 		return mm_error_set(
 			err, MM_ERR_CONNECT,
 			"TLS failure with %s: %s (use --cacert FILE "
