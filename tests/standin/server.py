@@ -510,6 +510,10 @@ class Handler(BaseHTTPRequestHandler):
             raw = str(body).encode("utf-8")
         if f.get("body_b64"):
             raw = base64.b64decode(f["body_b64"])
+        if f.get("repeat") is not None:
+            # body + repeat * repeat_count + suffix: huge bodies for tests
+            raw = (raw + str(f["repeat"]).encode("utf-8") * int(f.get("repeat_count", 1))
+                   + str(f.get("suffix", "")).encode("utf-8"))
         if ctype is None:
             ctype = "application/json"
         return Response(status, raw, ctype, hdrs)
