@@ -3,6 +3,7 @@
 
 #include <stdio.h>
 #include <string.h>
+#include <strings.h>
 
 static enum mm_result
 http_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
@@ -178,6 +179,21 @@ describe_dry_run(struct mm_client *c, const char *method, const char *path,
 			      body->raw_type ? body->raw_type
 					     : "application/octet-stream");
 	}
+	for (size_t i = 0;
+	     body != NULL && body->headers != NULL && body->headers[i] != NULL;
+	     i++) {
+		const char *h = body->headers[i], *colon = strchr(h, ':');
+		bool secret = colon != NULL && colon - h >= 5 &&
+			      strncasecmp(colon - 5, "token", 5) == 0;
+
+		if (secret)
+			mm_buf_printf(shown, "%sheader %.*s [redacted]",
+				      shown->len ? "\n" : "",
+				      (int)(colon - h + 1), h);
+		else
+			mm_buf_printf(shown, "%sheader %s",
+				      shown->len ? "\n" : "", h);
+	}
 	c->dry_run_fn(c->dry_run_ud, method, path,
 		      shown->len ? mm_buf_str(shown) : NULL);
 }
@@ -188,17 +204,16 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 	    struct mm_json **out, struct mm_http_resp *resp_out,
 	    struct mm_error *err)
 {
-	struct mm_http_resp local_resp,
-		*resp = resp_out ? resp_out : &local_resp;
+	struct mm_http_resp local_resp, *resp;
 	struct mm_http_req req;
 	struct mm_buf text = MM_BUF_INIT;
 	enum mm_result rc;
 	bool ok2xx;
 
+	mm_http_resp_init(&local_resp);
+	resp = resp_out != NULL ? resp_out : &local_resp;
 	if (out != NULL)
 		*out = NULL;
-	if (resp != resp_out)
-		mm_http_resp_init(resp);
 	if (body != NULL && body->json != NULL &&
 	    !mm_json_print(body->json, false, &text)) {
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
@@ -232,6 +247,8 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 	if (body != NULL) {
 		req.progress = body->progress;
 		req.progress_ud = body->progress_ud;
+		req.headers = body->headers;
+		req.no_auth = body->no_auth;
 	}
 	req.idempotent = (flags & MM_API_SAFE_POST) != 0;
 	rc = c->send(c->send_ud, &req, resp, err);
