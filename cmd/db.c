@@ -1,5 +1,6 @@
 /* db: database maintenance. */
 #include "cmd.h"
+#include "mmadm/api_system.h"
 
 static const char *const db_recycle_examples[] = {
 	"mmadm db recycle --yes",
@@ -30,6 +31,43 @@ db_recycle_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	return rc;
 }
 
+static const char *const db_schema_version_examples[] = {
+	"mmadm db schema-version",
+	"mmadm --local db schema-version -o json",
+	NULL,
+};
+
+static const char *const db_schema_version_endpoints[] = {
+	"GET /api/v4/system/schema/version",
+	NULL,
+};
+
+static const struct mm_column db_schema_version_cols[] = {
+	{"VERSION", "version"},
+	{"NAME", "name"},
+	MM_COLUMN_END,
+};
+
+static enum mm_result
+db_schema_version_exec(struct mm_ctx *ctx, const struct mm_args *args,
+		       struct mm_error *err)
+{
+	struct mm_client *c;
+	struct mm_json *doc = NULL;
+	enum mm_result rc;
+
+	(void)args;
+	rc = mm_ctx_client(ctx, &c, err);
+	if (rc == MM_OK)
+		rc = mm_api_system_schema_version(c, &doc, err);
+	if (rc == MM_OK &&
+	    !mm_out_doc(&ctx->out, doc, db_schema_version_cols) &&
+	    !ctx->out.write_failed)
+		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	mm_json_free(doc);
+	return rc;
+}
+
 const struct mm_cmd_entry mm_db_cmds[] = {
 	{
 		.name = "recycle",
@@ -42,6 +80,18 @@ const struct mm_cmd_entry mm_db_cmds[] = {
 		.examples = db_recycle_examples,
 		.endpoints = db_recycle_endpoints,
 		.exec = db_recycle_exec,
+	},
+	{
+		.name = "schema-version",
+		.summary = "List the database schema migrations applied",
+		.help = "VERSION NAME rows as the server lists them (the "
+			"newest "
+			"first on current\nservers). Needs a system console "
+			"read permission.",
+		.flags = CMD_NEEDS_SERVER | CMD_NEEDS_AUTH,
+		.examples = db_schema_version_examples,
+		.endpoints = db_schema_version_endpoints,
+		.exec = db_schema_version_exec,
 	},
 	MM_CMD_END,
 };

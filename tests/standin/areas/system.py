@@ -1,7 +1,21 @@
 """System area (§3.1): ping, server_busy, integrity, database recycle, caches,
 audits, analytics, email/site URL tests, notices, onboarding, upgrade, restart,
-support packet, timezones, schema version, redirect location, image proxy."""
+support packet, timezones, schema version, redirect location, image proxy,
+push acks and the seed-only e2e AI bridge helper.
 
+Toggles of this area (POST /__standin/state): seed_audits N, upgrade_allowed,
+enterprise_build, email_test_fails, latest_version_fails, onboarding_complete,
+server_busy (seconds), notices (list of Notice objects; an optional "clients"
+list limits which client types see one), redirect_locations ({url: Location}
+the server's HEAD probe would see; others give ""), proxy_images ({url: base64}
+or {url: {"b64", "content_type"}} served by the image proxy for remote hosts;
+other remote URLs get the proxy's plain-text 404), ai_bridge_routes (serve the
+seed's /system/e2e/ai_bridge, absent in the fork; it still needs
+ServiceSettings.EnableTesting, else 501). /manualtest lives outside /api/v4:
+the stand-in answers it with the web app (as a server with EnableTesting off);
+tests use a fault rule for the 307."""
+
+import base64
 import copy
 import io
 import json
@@ -11,8 +25,8 @@ from datetime import datetime, timezone
 
 import cfgutil
 from core import (ANON, SESSION, AppError, Response, go_atoi, go_decode, invalid_body_param,
-                  invalid_param, invalid_url_param, json_response, map_from_json, new_id,
-                  now_ms, ok_response, paginate, permission_error, JSONDecodeFailure,
+                  invalid_param, invalid_url_param, is_valid_id, json_response, map_from_json,
+                  new_id, now_ms, ok_response, paginate, permission_error, JSONDecodeFailure,
                   SYSADMIN_ID, TEAM_ID)
 
 NO_CACHE = ("Cache-Control", "no-cache, no-store, must-revalidate")
@@ -30,10 +44,27 @@ TIMEZONES = ["Africa/Abidjan", "Africa/Cairo", "Africa/Johannesburg", "America/A
              "Pacific/Auckland", "Pacific/Honolulu", "UTC"]
 
 
+NOTICE_CLIENTS = ("web", "mobile-ios", "mobile-android", "desktop")
+
+
+def _ai_bridge_default():
+    # AIBridgeTestHelperState (seed 001 + upstream docs; unverified details)
+    return {"status": {"available": False, "reason": ""}, "agents": [], "services": [],
+            "agent_completions": {}, "feature_flags": {"enable_ai_plugin_bridge": False,
+                                                       "enable_ai_recaps": False},
+            "record_requests": False, "recorded_requests": []}
+
+
 def init_state(st):
     st.audits = []
     st.onboarding_complete = False
-    st.notices_viewed = []
+    st.notices_viewed = {}          # user id -> [notice ids]
+    st.notices_feed = []            # the product notices the server would offer
+    st.redirect_locations = {}      # url -> Location the HEAD request would see
+    st.proxy_images = {}            # remote url -> (bytes, content type)
+    st.ai_bridge_routes = False     # the fork has no /system/e2e/ai_bridge
+    st.ai_bridge = _ai_bridge_default()
+    st.push_acks = []
     st.upgrade_done = False
     st.upgrade_allowed = True
     st.enterprise_build = False
@@ -67,13 +98,42 @@ def apply_toggle(st, key, value):
     if key == "server_busy":
         st.busy_expires = time.time() + float(value) if value else 0.0
         return True
+    if key == "notices":
+        # list of Notice objects; optional "clients" (list) limits who sees one
+        if not isinstance(value, list) or not all(isinstance(n, dict) and n.get("id") for n in value):
+            raise ValueError("notices must be a list of objects with an id")
+        st.notices_feed = copy.deepcopy(value)
+        return True
+    if key == "redirect_locations":
+        if not isinstance(value, dict):
+            raise ValueError("redirect_locations must be an object {url: location}")
+        st.redirect_locations = dict(value)
+        return True
+    if key == "proxy_images":
+        # {url: base64} or {url: {"b64": ..., "content_type": ...}}
+        if not isinstance(value, dict):
+            raise ValueError("proxy_images must be an object {url: base64}")
+        imgs = {}
+        for url, v in value.items():
+            if isinstance(v, dict):
+                imgs[url] = (base64.b64decode(v.get("b64", "")), v.get("content_type", "image/png"))
+            else:
+                imgs[url] = (base64.b64decode(v), "image/png")
+        st.proxy_images = imgs
+        return True
+    if key == "ai_bridge_routes":
+        st.ai_bridge_routes = bool(value)
+        return True
     return False
 
 
 def state_view(st):
     return {"restarts": st.restarts, "caches_invalidated": st.caches_invalidated,
             "db_recycled": st.db_recycled, "emails_sent": len(st.emails_sent),
-            "audits": len(st.audits), "upgrade_done": st.upgrade_done}
+            "audits": len(st.audits), "upgrade_done": st.upgrade_done,
+            "notices_viewed": copy.deepcopy(st.notices_viewed),
+            "onboarding_complete": st.onboarding_complete, "push_acks": copy.deepcopy(st.push_acks),
+            "ai_bridge": copy.deepcopy(st.ai_bridge), "busy": st.is_busy()}
 
 
 # --- ping -------------------------------------------------------------------------------
@@ -248,12 +308,23 @@ def latest_version(ctx):
 
 
 def redirect_location(ctx):
+    # Fork order: link previews off -> "" before the url check. The server
+    # sends HEAD url and reports the Location it got ("" when the fetch fails,
+    # the answer is no redirect, or the Location exceeds 2100 chars).
+    if not ctx.state.cfg("ServiceSettings.EnableLinkPreviews", True):
+        return json_response({"location": ""})
     url = ctx.q("url")
     if not url:
         raise invalid_param("url")
-    if not ctx.state.cfg("ServiceSettings.EnableLinkPreviews", True) or len(url) > 2100:
-        return json_response({"location": ""})
-    return json_response({"location": url})
+    loc = ctx.state.redirect_locations.get(url, "")
+    if len(loc) > 2100:
+        loc = ""
+    return json_response({"location": loc})
+
+
+def _host(url):
+    rest = url.split("://", 1)[1] if "://" in url else ""
+    return rest.split("/", 1)[0].split("?", 1)[0].lower()
 
 
 def image_proxy(ctx):
@@ -262,14 +333,39 @@ def image_proxy(ctx):
         raise AppError(400, "api.image.get.app_error", message="Requested image url cannot be parsed.")
     if not url:
         raise invalid_param("url")
-    return Response(302, b"", None, [("Location", url)])
+    host = _host(url)
+    if not host or host == _host(ctx.state.site_url()):
+        # relative or own host: not proxied, redirect there
+        return Response(302, b"", None, [("Location", url)])
+    img = ctx.state.proxy_images.get(url)
+    if img is None:
+        # the local proxy's failure to fetch is plain text, not an AppError
+        return Response(404, b"error fetching remote image: 404 Not Found\n", "text/plain; charset=utf-8")
+    resp = Response(200, img[0], img[1])
+    resp.is_file = True
+    resp.header("Cache-Control", "max-age=2592000, private")
+    return resp
 
 
 def notices(ctx):
+    # RequireTeamId, then the client type; clientVersion and locale are free text
+    if not is_valid_id(ctx.params["team_id"]):
+        raise invalid_url_param("team_id")
     client = ctx.q("client")
-    if client not in ("web", "mobile-ios", "mobile-android", "desktop"):
+    if client not in NOTICE_CLIENTS:
         raise invalid_param("client")
-    return json_response([])
+    st = ctx.state
+    seen = set(st.notices_viewed.get(ctx.user_id, []))
+    out = []
+    for n in st.notices_feed:
+        if n["id"] in seen:
+            continue
+        if n.get("sysAdminOnly") and not ctx.is_admin():
+            continue
+        if n.get("clients") and client not in n["clients"]:
+            continue
+        out.append({k: v for k, v in n.items() if k != "clients"})
+    return json_response(out)
 
 
 def notices_view(ctx):
@@ -279,7 +375,8 @@ def notices_view(ctx):
         raise AppError(400, "api.payload.parse.error", str(e), message="Error parsing the payload.")
     if not isinstance(v, list) or not all(isinstance(x, str) for x in v):
         raise AppError(400, "api.payload.parse.error", message="Error parsing the payload.")
-    ctx.state.notices_viewed.extend(v)
+    seen = ctx.state.notices_viewed.setdefault(ctx.user_id, [])
+    seen.extend(x for x in sorted(v) if x not in seen)
     return ok_response()
 
 
@@ -360,14 +457,19 @@ def site_url_test(ctx):
 
 
 def upgrade(ctx):
+    # fork order: permission, already enterprise (429), upgrade running or
+    # done (429), then whether the binary can be replaced (403)
     ctx.require_perm("manage_system")
     st = ctx.state
+    if st.enterprise_build:
+        raise AppError(429, "api.upgrade_to_enterprise.already-enterprise.app_error",
+                       message="You cannot upgrade because you are already running Mattermost Enterprise Edition.")
+    if st.upgrade_done:
+        raise AppError(429, "api.upgrade_to_enterprise.app_error",
+                       message="An upgrade to Mattermost Enterprise Edition is already running.")
     if not st.upgrade_allowed:
         raise AppError(403, "api.upgrade_to_enterprise.invalid-user-and-permission.app_error",
                        message="Mattermost does not have permission to write to the binary.")
-    if st.enterprise_build or st.upgrade_done:
-        raise AppError(429, "api.upgrade_to_enterprise.already-enterprise.app_error",
-                       message="You cannot upgrade because you are already running Mattermost Enterprise Edition.")
     st.upgrade_done = True
     return ok_response(202)
 
@@ -393,12 +495,59 @@ def restart(ctx):
 
 
 def notifications_ack(ctx):
+    # fork order: decode the PushNotificationAck (400), then push enabled (501)
+    try:
+        v = go_decode(ctx.body)
+    except JSONDecodeFailure as e:
+        v = e
+    if not isinstance(v, dict):
+        raise AppError(400, "api.push_notifications_ack.message.parse.app_error", str(v),
+                       message="Unable to parse the push notification acknowledgement.")
     if not ctx.state.cfg("EmailSettings.SendPushNotifications", False):
         raise AppError(501, "api.push_notification.disabled.app_error",
                        message="Push Notifications are disabled on this server.")
-    v = ctx.json_body("ack")
+    ack = {k: v.get(k) for k in ("id", "received_at", "platform", "type", "post_id", "is_id_loaded")}
+    ctx.state.push_acks.append(ack)
+    if v.get("is_id_loaded") and v.get("post_id") and v.get("type") == "message":
+        # an id-only notification: the server answers with the message itself
+        return json_response({"ack_id": v.get("id", ""), "platform": v.get("platform", ""),
+                              "server_id": cfgutil.DIAGNOSTIC_ID, "post_id": v["post_id"],
+                              "category": "CAN_REPLY", "type": "message", "version": "v2",
+                              "message": "sysadmin: (message)", "channel_id": "", "is_id_loaded": True})
+    return ok_response()
+
+
+# --- e2e AI bridge test helper (seed only: a newer server than the fork) ----------------
+
+def _ai_bridge_enabled(ctx):
+    # EnableTesting (501) before manage_system (403), as upstream
+    if not ctx.state.cfg("ServiceSettings.EnableTesting", False):
+        raise AppError(501, "api.ai_bridge_test_helper.disabled.app_error",
+                       message="The AI bridge test helper is only available with EnableTesting.")
+    ctx.require_perm("manage_system")
+
+
+def ai_bridge_get(ctx):
+    _ai_bridge_enabled(ctx)
+    return json_response(ctx.state.ai_bridge)
+
+
+def ai_bridge_put(ctx):
+    _ai_bridge_enabled(ctx)
+    v = ctx.json_body("body")
     if not isinstance(v, dict):
-        raise invalid_body_param("ack")
+        raise invalid_body_param("body")
+    st = ctx.state
+    for key in ("status", "agents", "services", "agent_completions", "feature_flags",
+                "record_requests"):
+        if key in v:
+            st.ai_bridge[key] = copy.deepcopy(v[key])
+    return json_response(st.ai_bridge)
+
+
+def ai_bridge_delete(ctx):
+    _ai_bridge_enabled(ctx)
+    ctx.state.ai_bridge = _ai_bridge_default()
     return ok_response()
 
 
@@ -458,3 +607,7 @@ def register(r):
     r.add("GET", "/upgrade_to_enterprise/status", upgrade_status)
     r.add("GET", "/upgrade_to_enterprise/allowed", upgrade_allowed)
     r.add("POST", "/restart", restart)
+    on = lambda st: st.ai_bridge_routes  # noqa: E731
+    r.add("GET", "/system/e2e/ai_bridge", ai_bridge_get, enabled=on)
+    r.add("PUT", "/system/e2e/ai_bridge", ai_bridge_put, enabled=on)
+    r.add("DELETE", "/system/e2e/ai_bridge", ai_bridge_delete, enabled=on)
