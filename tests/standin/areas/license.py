@@ -4,7 +4,12 @@ A stand-in license file is JSON (raw or base64-encoded) with at least an
 ``id``; missing License fields get defaults. ``"signature": "invalid"`` makes it
 fail validation, past ``expires_at`` / future ``starts_at`` make it expired, and
 ``is_trial: true`` without ``"sanctioned": true`` is refused once a trial was
-used (state toggle ``trial_used``)."""
+used (state toggle ``trial_used``).
+
+Toggles: ``license_data`` (License fields, installs a license), ``trial_used``,
+``license_manager`` (false: a build without the enterprise license manager, so
+``POST /trial-license`` and ``GET /trial-license/prev`` answer 403
+``api.license.upgrade_needed.app_error`` after the permission check)."""
 
 import base64
 import binascii
@@ -67,9 +72,14 @@ def init_state(st):
     st.license_data = None
     st.trial_used = False
     st.prev_trial = None
+    st.license_manager = True
 
 
 def apply_toggle(st, key, value):
+    if key == "license_manager":
+        # False: a build without the enterprise license manager
+        st.license_manager = bool(value)
+        return True
     if key == "license_data":
         st.license_data = make_license(**value) if isinstance(value, dict) else None
         st.license = st.license_data is not None
@@ -78,6 +88,11 @@ def apply_toggle(st, key, value):
         st.trial_used = bool(value)
         return True
     return False
+
+
+def state_view(st):
+    return {"trial_used": st.trial_used, "license_manager": st.license_manager,
+            "previous_trial": st.prev_trial is not None}
 
 
 def license_obj(st):
@@ -190,9 +205,16 @@ def load_metric(ctx):
     return json_response({"load": int(round(len(ctx.state.users) / float(users) * 1000))})
 
 
+def _need_license_manager(st, where):
+    if not st.license_manager:
+        raise AppError(403, "api.license.upgrade_needed.app_error",
+                       message="Feature requires an upgrade to Enterprise Edition.")
+
+
 def request_trial(ctx):
     st = ctx.state
     ctx.require_perm("manage_license_information", nra=True)
+    _need_license_manager(st, "requestTrialLicense")
     body = ctx.json_body("trial_license_request")
     if not isinstance(body, dict):
         raise invalid_body_param("trial_license_request")
@@ -214,6 +236,7 @@ def request_trial(ctx):
 
 
 def prev_trial(ctx):
+    _need_license_manager(ctx.state, "getPrevTrialLicense")
     full = ctx.has_perm("read_license_information")
     return json_response(client_license(ctx.state.prev_trial, full))
 

@@ -1,4 +1,18 @@
-"""Logs (§3.4): GET /logs, POST /logs, POST /logs/query, GET /logs/download."""
+"""Logs (§3.4): GET /logs, POST /logs, POST /logs/query, GET /logs/download.
+
+As the fork's GetLogsSkipSend: page 0 holds the newest ``logs_per_page`` lines,
+page N skips the newest N pages, each page is returned oldest first; with
+``LogSettings.EnableFile`` false every page is ``[""]``. Lines are mlog JSON
+records whose timestamp ends in ``Z`` (UTC), which the query's date filter
+(layout ``2006-01-02 15:04:05.999 -07:00``) cannot parse, so on such lines
+``date_from``/``date_to`` filter nothing, as on a real UTC server; levels match
+exactly (records spell them in lower case). A server that is not clustered
+answers the query under the node ``default`` and ignores ``server_names``; no
+matching line gives ``{}``. ``POST /logs`` logs at error only for the exact
+level ``ERROR`` (and only for admins unless ``EnableDeveloper``).
+
+Toggles: ``seed_logs`` N (replace the log with N lines, one second apart, 60+ s
+old), ``append_logs`` N (add N lines stamped now)."""
 
 import json
 import re
@@ -8,10 +22,14 @@ from core import (ANON, AppError, Response, go_atoi, go_decode, json_response, m
                   LOGS_PER_PAGE_DEFAULT, JSONDecodeFailure)
 
 LEVELS = ["info", "debug", "warn", "error", "info"]
-NODE = "standin-node-1"
+# A server without ClusterSettings.Enable answers /logs/query under "default".
+NODE = "default"
+# time.Parse layout of the fork's LogFilter dates and of entry timestamps
+_GO_LAYOUT = re.compile(r"^(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d+))? ([+-])(\d{2}):(\d{2})$")
 
 
 def _line(ts, level, msg, **fields):
+    # mlog's JSON format: "2006-01-02 15:04:05.000 Z07:00", so UTC ends in "Z"
     rec = {"timestamp": ts.strftime("%Y-%m-%d %H:%M:%S.") + "%03d" % (ts.microsecond // 1000) + " Z",
            "level": level, "msg": msg, "caller": "app/server.go:123"}
     rec.update(fields)
@@ -28,9 +46,19 @@ def init_state(st):
     seed_logs(st, 50)
 
 
+def append_logs(st, n):
+    now = datetime.now(timezone.utc)
+    start = len(st.logs)
+    st.logs.extend(_line(now, LEVELS[i % len(LEVELS)], "appended line %d" % (start + i))
+                   for i in range(n))
+
+
 def apply_toggle(st, key, value):
     if key == "seed_logs":
         seed_logs(st, int(value))
+        return True
+    if key == "append_logs":
+        append_logs(st, int(value))
         return True
     return False
 
@@ -47,14 +75,69 @@ def _logs_page(ctx):
     return page, per
 
 
+def _go_time(s):
+    """time.Parse("2006-01-02 15:04:05.999 -07:00", s), or None."""
+    m = _GO_LAYOUT.match(s or "")
+    if not m:
+        return None
+    try:
+        dt = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")
+    except ValueError:
+        return None
+    if m.group(2):
+        dt = dt.replace(microsecond=int((m.group(2) + "000000")[:6]))
+    off = timedelta(hours=int(m.group(4)), minutes=int(m.group(5)))
+    return dt.replace(tzinfo=timezone(off if m.group(3) == "+" else -off))
+
+
+def _filtered(flt, line):
+    """isLogFilteredByLevel || isLogFilteredByDate of the fork."""
+    if flt is None:
+        return False
+    try:
+        entry = json.loads(line)
+    except ValueError:
+        return False        # unparsable lines are kept
+    if not isinstance(entry, dict):
+        return False
+    levels = flt.get("log_levels") or []
+    if levels and entry.get("level") not in levels:      # exact match
+        return True
+    dfrom, dto = flt.get("date_from") or "", flt.get("date_to") or ""
+    if dfrom == "" and dto == "":
+        return False
+    start = _go_time(dfrom) or datetime(1, 1, 1, tzinfo=timezone.utc)
+    end = _go_time(dto) or datetime.now(timezone.utc)
+    t = _go_time(entry.get("timestamp") if isinstance(entry.get("timestamp"), str) else "")
+    if t is None:
+        return False        # "Cannot parse timestamp, skipping" (a "Z" zone never parses)
+    return t < start or t > end
+
+
+def _get_logs_skip_send(st, page, per, flt=None):
+    """app.GetLogsSkipSend: read the file from its end; page N skips the
+    newest N*per lines that pass the filter; the page is returned oldest first.
+    With LogSettings.EnableFile off the answer is [""]."""
+    if not st.cfg("LogSettings.EnableFile", True):
+        return [""]
+    out = []
+    count = 0
+    for line in reversed(st.logs):
+        if _filtered(flt, line):
+            continue
+        count += 1
+        if count > page * per:
+            out.append(line)
+        if len(out) == per:
+            break
+    out.reverse()
+    return out
+
+
 def get_logs(ctx):
     ctx.require_perm("get_logs", nra=True)
     page, per = _logs_page(ctx)
-    logs = ctx.state.logs
-    # page 0 = the newest `per` lines, in file order
-    end = len(logs) - page * per
-    start = max(0, end - per)
-    return json_response(logs[start:end] if end > 0 else [])
+    return json_response(_get_logs_skip_send(ctx.state, page, per))
 
 
 def post_log(ctx):
@@ -71,28 +154,12 @@ def post_log(ctx):
     if len(msg) > 400:
         msg = msg[:399]
     msg = "Client Logs API Endpoint Message: " + msg
-    level = "error" if (lvl.lower() == "error" and not force_debug) else "debug"
-    from datetime import datetime as _dt
-    st.logs.append(_line(_dt.now(timezone.utc), level, msg, source="client"))
+    # the fork compares with "ERROR" exactly
+    level = "error" if (lvl == "ERROR" and not force_debug) else "debug"
+    st.logs.append(_line(datetime.now(timezone.utc), level, msg, type="client_message",
+                         user_agent=ctx.header("User-Agent")))
     m["message"] = msg
     return json_response(dict(sorted(m.items())))
-
-
-def _parse_date(s):
-    if not s:
-        return None
-    m = re.fullmatch(r"(\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2})(?:\.(\d{1,3}))? ?([+-]\d{2}:\d{2}|Z)?", s.strip())
-    if not m:
-        raise ValueError(s)
-    dt = datetime.strptime(m.group(1), "%Y-%m-%d %H:%M:%S")
-    tz = m.group(3)
-    if tz and tz != "Z":
-        sign = 1 if tz[0] == "+" else -1
-        off = timedelta(hours=int(tz[1:3]), minutes=int(tz[4:6])) * sign
-        dt = dt.replace(tzinfo=timezone(off))
-    else:
-        dt = dt.replace(tzinfo=timezone.utc)
-    return dt
 
 
 def query_logs(ctx):
@@ -103,34 +170,23 @@ def query_logs(ctx):
         raise AppError(500, "api.system.logs.invalidFilter", str(e))
     if not isinstance(f, dict):
         raise AppError(500, "api.system.logs.invalidFilter")
-    try:
-        levels = [x.lower() for x in (f.get("log_levels") or [])]
-        names = f.get("server_names") or []
-        dfrom = _parse_date(f.get("date_from") or "")
-        dto = _parse_date(f.get("date_to") or "")
-    except (ValueError, AttributeError, TypeError) as e:
-        raise AppError(500, "api.system.logs.invalidFilter", str(e))
+    for key in ("server_names", "log_levels"):
+        v = f.get(key)
+        if v is not None and (not isinstance(v, list) or not all(isinstance(x, str) for x in v)):
+            raise AppError(500, "api.system.logs.invalidFilter", "json: cannot unmarshal " + key)
+    for key in ("date_from", "date_to"):
+        if f.get(key) is not None and not isinstance(f.get(key), str):
+            raise AppError(500, "api.system.logs.invalidFilter", "json: cannot unmarshal " + key)
     page, per = _logs_page(ctx)
+    # not clustered: server_names has no effect, the node is "default"
     out = []
-    if not names or NODE in names:
-        for line in ctx.state.logs:
-            try:
-                rec = json.loads(line)
-            except ValueError:
-                continue
-            if levels and rec.get("level", "").lower() not in levels:
-                continue
-            try:
-                ts = datetime.strptime(rec["timestamp"][:19], "%Y-%m-%d %H:%M:%S").replace(tzinfo=timezone.utc)
-            except (KeyError, ValueError):
-                ts = None
-            if dfrom and ts and ts < dfrom:
-                continue
-            if dto and ts and ts > dto:
-                continue
-            out.append(rec)
-    out = out[page * per: page * per + per]
-    return json_response({NODE: out})
+    for line in _get_logs_skip_send(ctx.state, page, per, f):
+        try:
+            rec = json.loads(line)
+        except ValueError:
+            continue        # "Error parsing log line in Server Logs"
+        out.append(rec)
+    return json_response({NODE: out} if out else {})
 
 
 def download_logs(ctx):
