@@ -3,6 +3,7 @@
  * legacy POST /file/s3_test for amazons3 on older servers.
  */
 #include "mmadm/api.h"
+#include "mmadm/api_files.h"
 
 #include <stdio.h>
 #include <string.h>
@@ -223,6 +224,33 @@ mm_api_file_test(struct mm_client *c, const struct mm_file_test_req *req,
 	}
 	mm_error_clear(err);
 	res->used_legacy = true;
+	rc = mm_api_request(c, "POST", "/api/v4/file/s3_test", body,
+			    MM_API_EMPTY_OK, &res->doc, NULL, err);
+	if (rc != MM_OK)
+		explain(res->driver, err);
+out:
+	mm_json_free(cfg);
+	mm_json_free(body);
+	return rc;
+}
+
+enum mm_result
+mm_api_file_s3_test(struct mm_client *c, const struct mm_file_test_req *req,
+		    struct mm_file_test_result *res, struct mm_error *err)
+{
+	struct mm_json *cfg = NULL, *body = NULL;
+	enum mm_result rc = MM_OK;
+
+	memset(res, 0, sizeof(*res));
+	res->used_legacy = true;
+	mm_strlcpy(res->driver, "amazons3", sizeof(res->driver));
+	if (mm_file_test_has_overrides(req)) {
+		rc = mm_api_config_get(c, &cfg, err);
+		if (rc == MM_OK)
+			rc = build_body(cfg, req, &body, err);
+		if (rc != MM_OK)
+			goto out;
+	}
 	rc = mm_api_request(c, "POST", "/api/v4/file/s3_test", body,
 			    MM_API_EMPTY_OK, &res->doc, NULL, err);
 	if (rc != MM_OK)

@@ -1,13 +1,26 @@
 """Files (§3.5) and upload sessions (§3.6): /file/test, /file/s3_test,
-/files..., /uploads..., /users/{user_id}/uploads."""
+/files..., /uploads..., /users/{user_id}/uploads.
 
+File contents and partial uploads live on disk (a temporary directory per
+server state, removed on reset and at exit), not in memory between requests.
+
+Toggles (control API): ``filestore_probe_fails``, ``attach_file`` (file id ->
+gets a post id), ``upload_cut`` - the next upload data request(s) keep only
+the first ``after`` bytes of their body and the connection is then closed
+without an answer, as when it drops mid-upload (an int N = {"after": N,
+"times": 1}; ``times`` requests are cut; null clears it).
+"""
+
+import atexit
 import base64
 import copy
 import hashlib
 import mimetypes
 import os
 import re
+import shutil
 import struct
+import tempfile
 from email.utils import formatdate, parsedate_to_datetime
 from urllib.parse import quote
 
@@ -17,11 +30,41 @@ from core import (FAKE_SETTING, AppError, MultipartError, Response, go_decode, i
                   new_id, now_ms, ok_response, parse_content_type, parse_multipart,
                   permission_error, JSONDecodeFailure)
 
+_DIRS = []
+
+
+def _remove_dirs():
+    for d in _DIRS:
+        shutil.rmtree(d, ignore_errors=True)
+
+
+atexit.register(_remove_dirs)
+
+
+def _cut_connection():
+    """Close the connection without an answer: SystemExit passes the
+    handler's error handling, socketserver shuts the request down in a
+    finally block and threading ignores SystemExit (exactly that class)."""
+    raise SystemExit("stand-in: connection cut")
+
 
 def init_state(st):
-    st.files = {}           # id -> {"info": FileInfo, "data": bytes}
-    st.uploads = {}         # id -> {"session": UploadSession, "data": bytearray}
+    old = getattr(st, "files_dir", None)
+    if old:
+        shutil.rmtree(old, ignore_errors=True)
+        if old in _DIRS:
+            _DIRS.remove(old)
+    # Next to the port file or socket when given (the test harness puts
+    # them in a private directory it removes even after killing the
+    # server), else in the system's temporary directory.
+    near = getattr(st.opts, "port_file", None) or getattr(st.opts, "socket", None)
+    base = os.path.dirname(os.path.abspath(near)) if near else None
+    st.files_dir = tempfile.mkdtemp(prefix="mmadm-standin-files-", dir=base)
+    _DIRS.append(st.files_dir)
+    st.files = {}           # id -> {"info": FileInfo, "path": file on disk}
+    st.uploads = {}         # id -> {"session": UploadSession, "path": partial data}
     st.filestore_probe_fails = False
+    st.upload_cut = None    # {"after": bytes kept, "times": requests cut}
 
 
 def apply_toggle(st, key, value):
@@ -34,11 +77,27 @@ def apply_toggle(st, key, value):
             raise ValueError("unknown file id %r" % value)
         f["info"]["post_id"] = new_id()
         return True
+    if key == "upload_cut":
+        if value is None:
+            st.upload_cut = None
+        elif isinstance(value, int) and not isinstance(value, bool):
+            st.upload_cut = {"after": value, "times": 1}
+        elif isinstance(value, dict) and isinstance(value.get("after"), int):
+            st.upload_cut = {"after": value["after"], "times": int(value.get("times", 1))}
+        else:
+            raise ValueError("upload_cut takes N or {\"after\": N, \"times\": K}")
+        return True
     return False
 
 
 def state_view(st):
-    return {"files": len(st.files), "uploads": len(st.uploads)}
+    return {"files": len(st.files), "uploads": len(st.uploads), "upload_cut": st.upload_cut}
+
+
+def file_data(st, fid):
+    """The stored bytes of a file (read from disk)."""
+    with open(st.files[fid]["path"], "rb") as f:
+        return f.read()
 
 
 # --- file store connection tests ---------------------------------------------------------
@@ -176,21 +235,32 @@ def _image_size(data):
     return None
 
 
-def make_file_info(st, user_id, channel_id, name, data, remote_id=""):
+def make_file_info(st, user_id, channel_id, name, data=None, remote_id="", path=None):
+    """A FileInfo for data (bytes), or for the file at path (moved into the
+    store). Returns the info; the bytes stay on disk."""
     fid = new_id()
     t = now_ms()
     base = os.path.basename(name.replace("\\", "/")) or "file"
     ext = base.rsplit(".", 1)[1].lower() if "." in base else ""
     mime = mimetypes.guess_type(base)[0] or ""
+    dest = os.path.join(st.files_dir, fid)
+    if path is not None:
+        os.replace(path, dest)
+    else:
+        with open(dest, "wb") as f:
+            f.write(data)
+    size = os.path.getsize(dest)
+    with open(dest, "rb") as f:
+        head = f.read(65536)
     info = {"id": fid, "user_id": user_id, "channel_id": channel_id, "create_at": t,
-            "update_at": t, "delete_at": 0, "name": base, "extension": ext, "size": len(data),
+            "update_at": t, "delete_at": 0, "name": base, "extension": ext, "size": size,
             "mime_type": mime}
-    dims = _image_size(data)
+    dims = _image_size(head)
     if dims is not None:
         info["width"], info["height"] = dims
         info["has_preview_image"] = True
     info.update({"mini_preview": None, "remote_id": remote_id, "archived": False})
-    st.files[fid] = {"info": info, "data": bytes(data)}
+    st.files[fid] = {"info": info, "path": dest}
     return info
 
 
@@ -294,7 +364,10 @@ def file_info(ctx):
     return resp
 
 
-def _serve_bytes(ctx, info, data, attachment):
+def _serve_file(ctx, f, attachment):
+    """The stored bytes with Content-Type/Disposition, Range and
+    If-Modified-Since like http.ServeContent."""
+    info = f["info"]
     mime = info.get("mime_type") or "application/octet-stream"
     name = info["name"]
     disp = "attachment" if attachment else "inline"
@@ -308,10 +381,10 @@ def _serve_bytes(ctx, info, data, attachment):
                 return Response(304, b"", None, hdrs, is_file=True)
         except (TypeError, ValueError):
             pass
+    size = os.path.getsize(f["path"])
     rng = ctx.header("Range", "")
     m = re.fullmatch(r"bytes=(\d*)-(\d*)", rng.strip()) if rng else None
     if m and (m.group(1) or m.group(2)):
-        size = len(data)
         if m.group(1):
             start = int(m.group(1))
             end = int(m.group(2)) if m.group(2) else size - 1
@@ -322,15 +395,20 @@ def _serve_bytes(ctx, info, data, attachment):
         if start >= size or start > end:
             return Response(416, b"", "text/plain; charset=utf-8",
                             hdrs + [("Content-Range", "bytes */%d" % size)], is_file=True)
-        return Response(206, data[start:end + 1], mime,
+        with open(f["path"], "rb") as fh:
+            fh.seek(start)
+            part = fh.read(end + 1 - start)
+        return Response(206, part, mime,
                         hdrs + [("Content-Range", "bytes %d-%d/%d" % (start, end, size))], is_file=True)
+    with open(f["path"], "rb") as fh:
+        data = fh.read()
     return Response(200, data, mime, hdrs, is_file=True)
 
 
 def get_file(ctx):
     f = _get_file(ctx)
     attachment = ctx.q("download") == "true" or not (f["info"].get("mime_type", "").startswith("image/"))
-    return _serve_bytes(ctx, f["info"], f["data"], attachment)
+    return _serve_file(ctx, f, attachment)
 
 
 def get_thumbnail(ctx):
@@ -338,7 +416,7 @@ def get_thumbnail(ctx):
     if not f["info"].get("has_preview_image"):
         raise AppError(400, "api.file.get_file_thumbnail.no_thumbnail.app_error",
                        message="File doesn't have a thumbnail")
-    return _serve_bytes(ctx, f["info"], f["data"], ctx.q("download") == "true")
+    return _serve_file(ctx, f, ctx.q("download") == "true")
 
 
 def get_preview(ctx):
@@ -346,11 +424,13 @@ def get_preview(ctx):
     if not f["info"].get("has_preview_image"):
         raise AppError(400, "api.file.get_file_preview.no_preview.app_error",
                        message="File doesn't have a preview image")
-    return _serve_bytes(ctx, f["info"], f["data"], ctx.q("download") == "true")
+    return _serve_file(ctx, f, ctx.q("download") == "true")
 
 
 def get_link(ctx):
     st = ctx.state
+    if not is_valid_id(ctx.params["file_id"]):
+        raise invalid_url_param("file_id")
     if not st.cfg("FileSettings.EnablePublicLink", False):
         raise AppError(403, "api.file.get_public_link.disabled.app_error",
                        message="Public links have been disabled")
@@ -363,7 +443,7 @@ def get_link(ctx):
     return json_response({"link": "%s/files/%s/public?h=%s" % (st.site_url(), f["info"]["id"], h)})
 
 
-# --- upload sessions ----------------------------------------------------------------------
+# --- upload sessions (api4/upload.go, app/upload.go) ----------------------------------------
 
 def _session_json(us):
     out = {"id": us["id"], "type": us["type"], "create_at": us["create_at"], "user_id": us["user_id"]}
@@ -375,8 +455,18 @@ def _session_json(us):
     return out
 
 
+def _attachments_enabled(st, where):
+    if not st.cfg("FileSettings.EnableFileAttachments", True):
+        raise AppError(501, "api.file.attachments.disabled.app_error", where=where,
+                       message="File attachments have been disabled on this server.")
+
+
 def create_upload(ctx):
+    """createUpload: attachments switch (501), decode, import needs a system
+    admin / attachments need upload_file on the channel, session user wins,
+    size cap (413), then UploadSession.IsValid and the channel."""
     st = ctx.state
+    _attachments_enabled(st, "createUpload")
     body = ctx.json_body("upload")
     if not isinstance(body, dict):
         raise invalid_body_param("upload")
@@ -401,13 +491,13 @@ def create_upload(ctx):
         utype = "attachment"
     if ctx.session is not None and ctx.session.user_id:
         user_id = ctx.session.user_id
-    if not st.cfg("FileSettings.EnableFileAttachments", True):
-        raise AppError(501, "api.file.attachments.disabled.app_error",
-                       message="File attachments have been disabled on this server.")
     if file_size > int(st.cfg("FileSettings.MaxFileSize", 104857600)):
         raise AppError(413, "api.upload.create.upload_too_large.app_error",
                        message="Unable to upload file. File is too large.")
     filename = os.path.basename(filename.replace("\\", "/"))
+    if not is_valid_id(user_id) and user_id != "nouser":
+        raise AppError(400, "model.upload_session.is_valid.user_id.app_error",
+                       message="Invalid value for UserId.")
     if not filename:
         raise AppError(400, "model.upload_session.is_valid.filename.app_error",
                        message="Invalid value for Filename.")
@@ -420,8 +510,9 @@ def create_upload(ctx):
     us = {"id": new_id(), "type": utype, "create_at": now_ms(), "user_id": user_id,
           "channel_id": channel_id if utype == "attachment" else "", "filename": filename,
           "file_size": file_size, "file_offset": 0, "remote_id": "", "req_file_id": ""}
-    st.uploads[us["id"]] = {"session": us, "data": bytearray(), "busy": False}
-    return json_response(_session_json(us), 201)
+    st.uploads[us["id"]] = {"session": us, "path": os.path.join(st.files_dir, "upload-" + us["id"]),
+                            "busy": False}
+    return json_response(_session_json(us), 201, newline=True)
 
 
 def _lookup_upload(ctx):
@@ -441,20 +532,59 @@ def get_upload(ctx):
     if not (ctx.session.is_local or us["user_id"] == ctx.user_id or ctx.is_admin()):
         raise AppError(403, "api.upload.get_upload.forbidden.app_error",
                        message="Failed to get upload.")
-    return json_response(_session_json(us))
+    return json_response(_session_json(us), newline=True)
+
+
+def store_upload_data(st, up, data):
+    """App.UploadData on a request body: the first part must reach the
+    minimum unless it completes the file; what arrives is appended and the
+    offset moves. Returns the FileInfo when complete, else None."""
+    us = up["session"]
+    remaining = us["file_size"] - us["file_offset"]
+    data = data[:remaining]                  # io.LimitedReader
+    if us["file_offset"] == 0 and len(data) < st.first_chunk_min and len(data) != us["file_size"]:
+        if os.path.exists(up["path"]):
+            os.unlink(up["path"])
+        raise AppError(400, "app.upload.upload_data.first_part_too_small.app_error",
+                       "size=%d" % len(data), params={"Size": st.first_chunk_min},
+                       message="Unable to upload data. First part must be at least %d Bytes." % st.first_chunk_min)
+    with open(up["path"], "ab" if us["file_offset"] else "wb") as f:
+        f.write(data)
+    us["file_offset"] += len(data)
+    if us["file_offset"] < us["file_size"]:
+        return None
+    info = make_file_info(st, us["user_id"], us.get("channel_id", ""), us["filename"],
+                          remote_id=us.get("remote_id", ""), path=up["path"])
+    if us["type"] == "import":
+        st.imports = getattr(st, "imports", [])
+        st.imports.append(info["name"])
+    del st.uploads[us["id"]]
+    return info
 
 
 def upload_data(ctx):
+    """uploadData: attachments switch (501), id (400), session (404), import
+    needs a system admin / attachments the owner with upload_file, then the
+    body (multipart: first part only; raw: Content-Length <= remaining).
+    A cut (toggle upload_cut) keeps the first bytes and closes the
+    connection without an answer."""
     st = ctx.state
+    _attachments_enabled(st, "uploadData")
     up = _lookup_upload(ctx)
     us = up["session"]
-    if not (ctx.session.is_local or us["user_id"] == ctx.user_id):
+    if us["type"] == "import":
+        if not ctx.is_admin():
+            raise permission_error("manage_system")
+    elif us["user_id"] != ctx.user_id or not _can_upload(ctx, us["channel_id"]):
+        # The local session has no user: attachment sessions (owned by a
+        # user or "nouser") never match it, so locally only imports work.
         raise permission_error("upload_file")
     data = ctx.body
-    mt, _ = parse_content_type(ctx.header("Content-Type", ""))
+    ctype = ctx.header("Content-Type", "")
+    mt, _ = parse_content_type(ctype)
     if mt.startswith("multipart/"):
         try:
-            parts = parse_multipart(ctx.header("Content-Type", ""), ctx.body)
+            parts = parse_multipart(ctype, ctx.body)
         except MultipartError as e:
             raise AppError(400, "api.upload.upload_data.multipart_error",
                            str(e), message="Failed to process multipart data.")
@@ -462,38 +592,41 @@ def upload_data(ctx):
             raise AppError(400, "api.upload.upload_data.multipart_error",
                            message="Failed to process multipart data.")
         data = parts[0].data
-    remaining = us["file_size"] - us["file_offset"]
-    if len(data) > remaining:
+    elif len(data) > us["file_size"] - us["file_offset"]:
         raise AppError(400, "api.upload.upload_data.invalid_content_length",
                        message="Invalid Content-Length.")
     if up["busy"]:
         raise AppError(400, "app.upload.upload_data.concurrent.app_error",
                        message="Unable to upload data from more than one request.")
-    if us["file_offset"] == 0 and len(data) < st.first_chunk_min and len(data) < remaining:
-        raise AppError(400, "app.upload.upload_data.first_part_too_small.app_error",
-                       "size=%d" % len(data),
-                       message="Failed to upload data. First part must be at least %d Bytes." % st.first_chunk_min)
-    up["data"] += data
-    us["file_offset"] += len(data)
-    if us["file_offset"] < us["file_size"]:
+    cut = st.upload_cut
+    if cut is not None and cut.get("times", 0) > 0:
+        cut["times"] -= 1
+        if cut["times"] <= 0:
+            st.upload_cut = None
+        try:
+            store_upload_data(st, up, data[:max(0, cut["after"])])
+        except AppError:
+            pass                            # the client never sees it
+        _cut_connection()
+    info = store_upload_data(st, up, data)
+    if info is None:
         return Response(204, b"", "application/json")
-    info = make_file_info(st, us["user_id"], us.get("channel_id", ""), us["filename"], bytes(up["data"]))
-    if us["type"] == "import":
-        st.imports = getattr(st, "imports", [])
-        st.imports.append(info["name"])
-    del st.uploads[us["id"]]
-    return json_response(info)
+    return json_response(info, newline=True)
 
 
 def user_uploads(ctx):
+    """getUploadsForUser: only the caller's own sessions ('me' is replaced
+    before the handler runs); locally any id, 'nouser' for imports."""
     st = ctx.state
     uid = ctx.params["user_id"]
     if not ctx.session.is_local:
         if uid != ctx.user_id:
-            raise permission_error("edit_other_users")
+            raise AppError(403, "api.user.get_uploads_for_user.forbidden.app_error",
+                           message="Unable to get uploads.")
     elif uid != "nouser" and not is_valid_id(uid):
         raise invalid_url_param("user_id")
     out = [_session_json(u["session"]) for u in st.uploads.values() if u["session"]["user_id"] == uid]
+    out.sort(key=lambda u: u["create_at"])
     return json_response(out)
 
 
