@@ -7,9 +7,9 @@ import re
 import tarfile
 import urllib.request
 
-from core import (AppError, MultipartError, go_atoi, go_decode, go_parse_bool, invalid_param,
-                  json_response, multipart_form, ok_response, parse_multipart, text_response,
-                  JSONDecodeFailure)
+from core import (AppError, MultipartError, Response, go_atoi, go_decode, go_parse_bool,
+                  invalid_param, json_response, multipart_form, ok_response, parse_multipart,
+                  text_response, JSONDecodeFailure)
 
 READ = "sysconsole_read_plugins"
 WRITE = "sysconsole_write_plugins"
@@ -55,6 +55,7 @@ def init_state(st):
     st.plugins = {m["id"]: {"manifest": copy.deepcopy(m)} for m in INSTALLED}
     st.plugin_downloads = {}
     st.reattached = []
+    st.marketplace_extra = []
 
 
 def apply_toggle(st, key, value):
@@ -62,7 +63,19 @@ def apply_toggle(st, key, value):
         import base64
         st.plugin_downloads = {u: base64.b64decode(b) for u, b in (value or {}).items()}
         return True
+    if key == "seed_marketplace":
+        # N more marketplace entries (for paging tests): com.example.market-0001...
+        st.marketplace_extra = [("com.example.market-%04d" % i, "Market %04d" % i, "1.0.%d" % i,
+                                 "Seeded marketplace plugin %d." % i) for i in range(1, int(value) + 1)]
+        return True
     return False
+
+
+def state_view(st):
+    return {"plugins": {pid: {"active": _is_active(st, pid),
+                              "version": p["manifest"].get("version", "")}
+                        for pid, p in st.plugins.items()},
+            "reattached": list(st.reattached)}
 
 
 def _enabled(ctx):
@@ -70,11 +83,10 @@ def _enabled(ctx):
         raise AppError(501, "app.plugin.disabled.app_error", message="Plugins have been disabled.")
 
 
-def _uploads_allowed(ctx):
-    g = ctx.state.cfg
-    if not g("PluginSettings.EnableUploads", False) or g("PluginSettings.RequirePluginSignature", False):
-        raise AppError(501, "app.plugin.upload_disabled.app_error",
-                       message="Plugin uploads have been disabled.")
+def _uploads_allowed(st):
+    g = st.cfg
+    return (bool(g("PluginSettings.Enable", True)) and bool(g("PluginSettings.EnableUploads", False))
+            and not g("PluginSettings.RequirePluginSignature", False))
 
 
 def _is_active(st, pid):
@@ -129,8 +141,10 @@ def _install(ctx, data, force):
 
 
 def upload_plugin(ctx):
-    _enabled(ctx)
-    _uploads_allowed(ctx)
+    # one gate for all three settings, before the permission (fork)
+    if not _uploads_allowed(ctx.state):
+        raise AppError(501, "app.plugin.upload_disabled.app_error",
+                       message="Plugin uploads have been disabled.")
     ctx.require_perm(WRITE)
     try:
         parts = parse_multipart(ctx.header("Content-Type", ""), ctx.body)
@@ -149,8 +163,9 @@ def upload_plugin(ctx):
 
 def install_from_url(ctx):
     st = ctx.state
-    _enabled(ctx)
-    _uploads_allowed(ctx)
+    # the fork answers app.plugin.disabled for all three gates here
+    if not _uploads_allowed(st):
+        raise AppError(501, "app.plugin.disabled.app_error", message="Plugins have been disabled.")
     ctx.require_perm(WRITE)
     url = ctx.q("plugin_download_url")
     if not url or not re.match(r"^https?://", url):
@@ -241,18 +256,20 @@ def marketplace(ctx):
     if not st.cfg("PluginSettings.EnableMarketplace", True):
         raise AppError(501, "app.plugin.marketplace_disabled.app_error",
                        message="Marketplace has been disabled.")
+    # parseMarketplacePluginFilter runs before the permission check
+    page = go_atoi(ctx.q("page")) if ctx.q("page") else 0
+    per = go_atoi(ctx.q("per_page")) if ctx.q("per_page") else 100
     remote_only = go_parse_bool(ctx.q("remote_only")) or False
     local_only = go_parse_bool(ctx.q("local_only")) or False
+    if page is None or per is None or (remote_only and local_only):
+        raise AppError(500, "app.plugin.marshal.app_error",
+                       "local_only and remote_only cannot be both true" if page is not None
+                       and per is not None else "strconv.Atoi: parsing: invalid syntax",
+                       message="Failed to get marketplace plugins.")
     if not remote_only:
         ctx.require_perm(READ)
-    if remote_only and local_only:
-        raise AppError(500, "app.plugin.marketplace_plugins.app_error",
-                       "local_only and remote_only cannot both be true",
-                       message="Failed to get marketplace plugins.")
-    page = go_atoi(ctx.q("page"))
-    page = page if page is not None and page >= 0 else 0
-    per = go_atoi(ctx.q("per_page"))
-    per = per if per is not None and per >= 0 else 100
+    page = max(page, 0)
+    per = max(per, 0)
     flt = ctx.q("filter").lower()
     entries = []
     if local_only:
@@ -260,9 +277,9 @@ def marketplace(ctx):
             m = st.plugins[pid]["manifest"]
             entries.append(_entry(st, pid, m.get("name", pid), m.get("version", ""), m.get("description", "")))
     else:
-        entries = [_entry(st, *row) for row in MARKETPLACE]
+        entries = [_entry(st, *row) for row in MARKETPLACE + st.marketplace_extra]
         if not remote_only:
-            known = {row[0] for row in MARKETPLACE}
+            known = {row[0] for row in MARKETPLACE + st.marketplace_extra}
             for pid in sorted(st.plugins):
                 if pid not in known:
                     m = st.plugins[pid]["manifest"]
@@ -290,7 +307,7 @@ def install_marketplace(ctx):
         raise AppError(501, "app.plugin.marketplace_plugin_request.app_error",
                        message="Failed to decode the marketplace plugin request.")
     pid = body.get("id", "")
-    for row in MARKETPLACE:
+    for row in MARKETPLACE + st.marketplace_extra:
         if row[0] == pid:
             m = _manifest(row[0], row[1], row[2], [], row[3])
             st.plugins[pid] = {"manifest": m}
@@ -299,23 +316,63 @@ def install_marketplace(ctx):
                    message="Could not find the requested plugin.")
 
 
+def _ci_get(d, key):
+    """Go's encoding/json matches untagged field names case-insensitively."""
+    for k, v in d.items():
+        if k.lower() == key.lower():
+            return v
+    return None
+
+
+def _empty_ok():
+    return Response(200, b"", "application/json")
+
+
 def reattach(ctx):
-    body = ctx.json_body("pluginReattachRequest")
-    if not isinstance(body, dict) or not isinstance(body.get("manifest"), dict):
-        raise invalid_param("manifest")
-    m = body["manifest"]
-    if not isinstance(m.get("id"), str) or not m.get("id"):
-        raise invalid_param("manifest")
-    ctx.state.plugins[m["id"]] = {"manifest": m}
-    ctx.state.reattached.append(m["id"])
-    return ok_response()
+    # local only; no permission check (api4.plugin.reattachPlugin)
+    try:
+        body = go_decode(ctx.body)
+    except JSONDecodeFailure as e:
+        raise AppError(400, "api4.plugin.reattachPlugin.invalid_request", str(e),
+                       message="Failed to parse request.")
+    if body is not None and not isinstance(body, dict):
+        raise AppError(400, "api4.plugin.reattachPlugin.invalid_request",
+                       "json: cannot unmarshal into Go value of type model.PluginReattachRequest",
+                       message="Failed to parse request.")
+    body = body or {}
+    m = _ci_get(body, "Manifest")
+    if not isinstance(m, dict):
+        raise AppError(400, "plugin_reattach_request.is_valid.manifest.app_error",
+                       message="Missing manifest.")
+    if not isinstance(_ci_get(body, "PluginReattachConfig"), dict):
+        raise AppError(400, "plugin_reattach_request.is_valid.plugin_reattach_config.app_error",
+                       message="Missing plugin reattach config.")
+    _enabled(ctx)
+    pid = m.get("id")
+    if not isinstance(pid, str) or not pid:
+        raise AppError(500, "app.plugin.reattach.app_error", "invalid manifest id",
+                       message="Failed to reattach plugin.")
+    ctx.state.plugins[pid] = {"manifest": m}
+    _set_active(ctx.state, pid, True)
+    if pid not in ctx.state.reattached:
+        ctx.state.reattached.append(pid)
+    return _empty_ok()
 
 
 def detach(ctx):
-    pid = _plugin(ctx)
-    if pid in ctx.state.reattached:
-        ctx.state.reattached.remove(pid)
-    return ok_response()
+    # local only: RequirePluginId, then the plugin environment (501 when
+    # plugins are off); deactivating an unknown id is not an error
+    pid = ctx.params["plugin_id"]
+    if not pid:
+        raise invalid_param("plugin_id")
+    _enabled(ctx)
+    st = ctx.state
+    if pid in st.reattached:
+        st.reattached.remove(pid)
+        st.plugins.pop(pid, None)
+    elif pid in st.plugins:
+        _set_active(st, pid, False)
+    return _empty_ok()
 
 
 def register(r):

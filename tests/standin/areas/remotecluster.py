@@ -9,10 +9,11 @@ import json
 import re
 import secrets
 
-from core import (REMOTE, SESSION, AppError, go_decode, go_parse_bool, invalid_body_param,
-                  invalid_param, is_valid_id, json_response, map_from_json, new_id, now_ms,
-                  ok_response, paginate, random_string, session_expired, JSONDecodeFailure,
-                  SYSADMIN_ID, TEAM_ID)
+from core import (REMOTE, SESSION, AppError, MultipartError, Response, _user, go_decode,
+                  go_parse_bool, invalid_body_param, invalid_param, invalid_url_param,
+                  is_valid_id, json_response, map_from_json, multipart_form, new_id, now_ms,
+                  ok_response, paginate, parse_content_type, parse_multipart, random_string,
+                  session_expired, JSONDecodeFailure, CHANNEL_ID, SYSADMIN_ID, TEAM_ID)
 
 PERM = "manage_secure_connections"
 OFFLINE_AFTER_MS = 5 * 60 * 1000
@@ -24,6 +25,7 @@ FIELDS = ["remote_id", "remote_team_id", "name", "display_name", "site_url", "de
 
 def init_state(st):
     st.remote_clusters = {}
+    st.remote_user_images = {}     # user id -> bytes of the last image set by a remote
 
 
 def _new_rc(name, display_name, site_url, team_id, creator, create_at=None, **kw):
@@ -48,8 +50,8 @@ def seed(st, n, vary=True):
             if i % 5 == 0:
                 site = "pending_" + new_id()
                 kw["last_ping_at"] = 0
-            if i % 4 == 0:
-                kw["last_ping_at"] = base          # offline
+            if i % 4 == 0:                      # offline: no ping for over 5 minutes
+                kw["last_ping_at"] = now_ms() - OFFLINE_AFTER_MS - 60000 - i
             if i % 7 == 0:
                 kw["plugin_id"] = "com.example.plugin-%d" % i
             if i % 3 == 0:
@@ -69,6 +71,25 @@ def apply_toggle(st, key, value):
     if key == "clear_remote_clusters":
         st.remote_clusters = {}
         return True
+    if key == "remote_users":
+        # {"<user_id>": "<remote_id>"}: users synchronised from that remote
+        for uid, rid in (value or {}).items():
+            u = _user(uid, "remote-" + uid[:8], uid[:8] + "@remote.example.com", "Remote", "User",
+                      "system_user")
+            u["remote_id"] = rid
+            st.users[uid] = u
+        return True
+    if key == "remote_upload_session":
+        # an upload session owned by a remote: {"id", "remote_id", "file_size",
+        # "filename"?, "channel_id"?, "type"?, "user_id"?}
+        v = dict(value or {})
+        us = {"id": v.get("id") or new_id(), "type": v.get("type", "attachment"),
+              "create_at": now_ms(), "user_id": v.get("user_id", SYSADMIN_ID),
+              "channel_id": v.get("channel_id", CHANNEL_ID), "filename": v.get("filename", "remote.bin"),
+              "file_size": int(v.get("file_size", 1)), "file_offset": 0,
+              "remote_id": v.get("remote_id", ""), "req_file_id": ""}
+        st.uploads[us["id"]] = {"session": us, "data": bytearray(), "busy": False}
+        return True
     if key == "remote_cluster_channels":
         # {"<remote_id>": ["<channel_id>", ...]} memberships for in_channel filters
         for rid, chans in (value or {}).items():
@@ -80,7 +101,8 @@ def apply_toggle(st, key, value):
 
 def state_view(st):
     return {"remote_clusters": len(st.remote_clusters),
-            "remote_cluster_tokens": {rid: rc["token"] for rid, rc in st.remote_clusters.items()}}
+            "remote_cluster_tokens": {rid: rc["token"] for rid, rc in st.remote_clusters.items()},
+            "remote_user_images": {uid: len(b) for uid, b in st.remote_user_images.items()}}
 
 
 def rc_json(rc, sanitize=True):
@@ -389,10 +411,92 @@ def remote_confirm(ctx):
     return ok_response()
 
 
+def remote_upload(ctx):
+    """POST /remotecluster/upload/{upload_id} (uploadRemoteData)."""
+    st = ctx.state
+    if not st.cfg("FileSettings.EnableFileAttachments", True):
+        raise AppError(501, "api.file.attachments.disabled.app_error",
+                       message="File attachments have been disabled on this server.")
+    uid = ctx.params["upload_id"]
+    if not is_valid_id(uid):
+        raise invalid_url_param("upload_id")
+    up = st.uploads.get(uid)
+    if up is None:
+        raise AppError(404, "app.upload.get.app_error", "id=" + uid, message="Failed to get upload.")
+    us = up["session"]
+    if us.get("remote_id", "") != ctx.remote_id:
+        raise AppError(401, "api.context.remote_id_mismatch.app_error")
+    if us["type"] == "import":
+        raise AppError(400, "api.remote_cluster.import_not_allowed.app_error",
+                       message="Import uploads are not allowed from a remote cluster.")
+    data = ctx.body
+    mt, _ = parse_content_type(ctx.header("Content-Type", ""))
+    if mt.startswith("multipart/"):
+        try:
+            parts = parse_multipart(ctx.header("Content-Type", ""), ctx.body)
+        except MultipartError as e:
+            raise AppError(400, "api.upload.upload_data.multipart_error", str(e),
+                           message="Failed to process multipart data.")
+        if not parts:
+            raise AppError(400, "api.upload.upload_data.multipart_error",
+                           message="Failed to process multipart data.")
+        data = parts[0].data
+    remaining = us["file_size"] - us["file_offset"]
+    if len(data) > remaining:
+        raise AppError(400, "api.upload.upload_data.invalid_content_length",
+                       message="Invalid Content-Length.")
+    if us["file_offset"] == 0 and len(data) < st.first_chunk_min and len(data) < remaining:
+        raise AppError(400, "app.upload.upload_data.first_part_too_small.app_error",
+                       "size=%d" % len(data),
+                       message="Failed to upload data. First part must be at least %d Bytes."
+                       % st.first_chunk_min)
+    up["data"] += data
+    us["file_offset"] += len(data)
+    if us["file_offset"] < us["file_size"]:
+        return Response(204, b"", "application/json")
+    from areas.files import make_file_info
+    info = make_file_info(st, us["user_id"], us.get("channel_id", ""), us["filename"],
+                          bytes(up["data"]), remote_id=us["remote_id"])
+    del st.uploads[us["id"]]
+    return json_response(info, newline=True)
+
+
+def remote_image(ctx):
+    """POST /remotecluster/{user_id}/image (remoteSetProfileImage)."""
+    st = ctx.state
+    uid = ctx.params["user_id"]
+    if not is_valid_id(uid):
+        raise invalid_url_param("user_id")
+    if not st.cfg("FileSettings.DriverName", "local"):
+        raise AppError(501, "api.user.upload_profile_user.storage.app_error",
+                       message="Unable to upload file. Image storage is not configured.")
+    if ctx.body_too_large:
+        raise AppError(413, "api.user.upload_profile_user.too_large.app_error",
+                       message="Unable to upload profile image. File is too large.")
+    try:
+        parts = parse_multipart(ctx.header("Content-Type", ""), ctx.body)
+    except MultipartError as e:
+        raise AppError(500, "api.user.upload_profile_user.parse.app_error", str(e),
+                       message="Could not parse multipart form.")
+    _, files = multipart_form(parts)
+    if "image" not in files:
+        raise AppError(400, "api.user.upload_profile_user.no_file.app_error",
+                       message="No file under 'image' in request.")
+    u = st.users.get(uid)
+    if u is None or not u.get("remote_id"):
+        raise invalid_url_param("user_id")
+    if u["remote_id"] != ctx.remote_id:
+        raise AppError(401, "api.context.remote_id_mismatch.app_error")
+    st.remote_user_images[uid] = bytes(files["image"][0].data)
+    return ok_response()
+
+
 def register(r):
     r.add("POST", "/remotecluster/ping", remote_ping, auth=REMOTE)
     r.add("POST", "/remotecluster/msg", remote_msg, auth=REMOTE)
     r.add("POST", "/remotecluster/confirm_invite", remote_confirm, auth=REMOTE)
+    r.add("POST", "/remotecluster/upload/{upload_id}", remote_upload, auth=REMOTE, file_api=True)
+    r.add("POST", "/remotecluster/{user_id}/image", remote_image, auth=REMOTE, file_api=True)
     r.add("GET", "/remotecluster", list_rcs)
     r.add("POST", "/remotecluster", create_rc)
     r.add("POST", "/remotecluster/accept_invite", accept_invite)
