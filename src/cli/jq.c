@@ -1,0 +1,476 @@
+/* --jq: filter a command's JSON output in-process with libjq; JSON lines. */
+#define _GNU_SOURCE /* fopencookie */
+#include "mmadm/cli_ext.h"
+
+#include <errno.h>
+#include <jq.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+struct mm_jq {
+	jq_state *jq;
+	struct mm_buf msg; /* the first message jq reported */
+};
+
+/* ---- writing safely ---------------------------------------------------- */
+
+static bool
+put(struct mm_out *o, const char *s, size_t n)
+{
+	if (n == 0)
+		return true;
+	errno = 0;
+	if (o->out == NULL || fwrite(s, 1, n, o->out) != n) {
+		if (errno != EPIPE)
+			o->write_failed = true;
+		return false;
+	}
+	return true;
+}
+
+/* Length of the valid UTF-8 sequence at p (0 = invalid), its code point
+ * in *cp. */
+static size_t
+utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *cp)
+{
+	size_t n;
+	uint32_t c;
+
+	if (p[0] < 0x80) {
+		*cp = p[0];
+		return 1;
+	}
+	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
+		n = 2;
+		c = p[0] & 0x1f;
+	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
+		n = 3;
+		c = p[0] & 0x0f;
+	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
+		n = 4;
+		c = p[0] & 0x07;
+	} else {
+		return 0;
+	}
+	if ((size_t)(end - p) < n)
+		return 0;
+	for (size_t i = 1; i < n; i++) {
+		if ((p[i] & 0xc0) != 0x80)
+			return 0;
+		c = (c << 6) | (p[i] & 0x3f);
+	}
+	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
+	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
+		return 0;
+	*cp = c;
+	return n;
+}
+
+/* JSON text as it may go to a terminal: every byte >= 0x80 is inside a
+ * string, so C1 controls become \u00XX (the same value) and invalid
+ * UTF-8 \ufffd. */
+static bool
+json_safe(const char *s, size_t len, struct mm_buf *out)
+{
+	const unsigned char *p = (const unsigned char *)s, *end = p + len;
+	const unsigned char *run = p;
+	bool ok = mm_buf_puts(out, "");
+
+	while (ok && p < end) {
+		uint32_t cp = 0;
+		size_t n;
+		char esc[8];
+
+		if (*p < 0x80) {
+			p++;
+			continue;
+		}
+		n = utf8_seq(p, end, &cp);
+		if (n > 0 && cp >= 0xa0) {
+			p += n;
+			continue;
+		}
+		ok = mm_buf_append(out, run, (size_t)(p - run));
+		if (n > 0)
+			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
+		else
+			memcpy(esc, "\\ufffd", 7);
+		ok = ok && mm_buf_puts(out, esc);
+		p += n > 0 ? n : 1;
+		run = p;
+	}
+	return ok && mm_buf_append(out, run, (size_t)(p - run));
+}
+
+static bool
+json_text_line(struct mm_out *o, const char *text, size_t len)
+{
+	struct mm_buf b = MM_BUF_INIT;
+	bool ok = json_safe(text, len, &b) && mm_buf_putc(&b, '\n') &&
+		  put(o, b.data, b.len);
+
+	mm_buf_release(&b);
+	return ok;
+}
+
+bool
+mm_cli_json_line(struct mm_out *o, const struct mm_json *doc)
+{
+	struct mm_buf raw = MM_BUF_INIT;
+	bool ok = mm_json_print(doc, false, &raw) &&
+		  json_text_line(o, raw.data, raw.len);
+
+	mm_buf_release(&raw);
+	return ok && fflush(o->out) == 0;
+}
+
+bool
+mm_cli_write_raw(struct mm_out *o, const char *data, size_t len)
+{
+	struct mm_buf b = MM_BUF_INIT, text = MM_BUF_INIT;
+	bool ok;
+
+	if (!o->out_tty)
+		return put(o, data, len) && fflush(o->out) == 0;
+	/* A terminal: control characters escaped, lines kept. */
+	ok = mm_buf_append(&text, data, len) && mm_buf_puts(&text, "") &&
+	     mm_out_escape(mm_buf_str(&text), false, &b) &&
+	     (b.len == 0 || b.data[b.len - 1] == '\n' ||
+	      mm_buf_putc(&b, '\n')) &&
+	     put(o, mm_buf_str(&b), b.len);
+	mm_buf_release(&b);
+	mm_buf_release(&text);
+	return ok && fflush(o->out) == 0;
+}
+
+/* ---- compiling ---------------------------------------------------------- */
+
+static void
+on_jq_message(void *ud, jv msg)
+{
+	struct mm_jq *q = ud;
+
+	if (q->msg.len == 0) {
+		if (jv_get_kind(msg) == JV_KIND_STRING) {
+			const char *s = jv_string_value(msg);
+			const char *nl;
+
+			if (strncmp(s, "jq: error: ", 11) == 0)
+				s += 11;
+			else if (strncmp(s, "jq: ", 4) == 0)
+				s += 4;
+			nl = strchr(s, '\n');
+			if (!mm_buf_append(&q->msg, s,
+					   nl ? (size_t)(nl - s) : strlen(s)) ||
+			    !mm_buf_puts(&q->msg, ""))
+				mm_buf_reset(&q->msg);
+		} else {
+			jv text = jv_dump_string(jv_copy(msg), 0);
+
+			if (!mm_buf_puts(&q->msg, jv_string_value(text)))
+				mm_buf_reset(&q->msg);
+			jv_free(text);
+		}
+	}
+	jv_free(msg);
+}
+
+enum mm_result
+mm_jq_compile(const char *expr, struct mm_jq **out, struct mm_error *err)
+{
+	struct mm_jq *q = calloc(1, sizeof(*q));
+
+	*out = NULL;
+	if (q == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	q->jq = jq_init();
+	if (q->jq == NULL) {
+		free(q);
+		return mm_error_set(err, MM_ERR_OTHER,
+				    "cannot initialise libjq");
+	}
+	jq_set_error_cb(q->jq, on_jq_message, q);
+	if (expr[0] == '\0' || !jq_compile(q->jq, expr)) {
+		enum mm_result rc = mm_error_set(
+			err, MM_ERR_USAGE, "--jq: %s",
+			q->msg.len ? mm_buf_str(&q->msg)
+				   : "empty or invalid expression");
+
+		mm_jq_free(q);
+		return rc;
+	}
+	*out = q;
+	return MM_OK;
+}
+
+void
+mm_jq_free(struct mm_jq *q)
+{
+	if (q == NULL)
+		return;
+	if (q->jq != NULL)
+		jq_teardown(&q->jq);
+	mm_buf_release(&q->msg);
+	free(q);
+}
+
+/* ---- filtering ---------------------------------------------------------- */
+
+static bool
+print_result(struct mm_out *o, jv r)
+{
+	bool ok;
+
+	if (jv_get_kind(r) == JV_KIND_STRING) {
+		struct mm_buf b = MM_BUF_INIT;
+		const char *s = jv_string_value(r);
+		size_t n = (size_t)jv_string_length_bytes(jv_copy(r));
+
+		/* Strings raw, like gh; escaped on a terminal. */
+		if (o->out_tty)
+			ok = mm_out_escape(s, false, &b) &&
+			     mm_buf_putc(&b, '\n') && put(o, b.data, b.len);
+		else
+			ok = put(o, s, n) && put(o, "\n", 1);
+		mm_buf_release(&b);
+	} else {
+		jv text = jv_dump_string(jv_copy(r), 0);
+
+		ok = json_text_line(
+			o, jv_string_value(text),
+			(size_t)jv_string_length_bytes(jv_copy(text)));
+		jv_free(text);
+	}
+	jv_free(r);
+	return ok;
+}
+
+/* Run the filter on one value (consumed). */
+static enum mm_result
+filter_value(struct mm_jq *q, jv value, struct mm_out *o, struct mm_error *err)
+{
+	jv r;
+
+	jq_start(q->jq, value, 0);
+	while (jv_is_valid(r = jq_next(q->jq)))
+		print_result(o, r);
+	if (o->out != NULL)
+		fflush(o->out);
+	if (jv_invalid_has_msg(jv_copy(r))) {
+		jv msg = jv_invalid_get_msg(r);
+		enum mm_result rc;
+
+		if (jv_get_kind(msg) == JV_KIND_STRING) {
+			rc = mm_error_set(err, MM_ERR_OTHER, "--jq: %s",
+					  jv_string_value(msg));
+		} else {
+			jv text = jv_dump_string(jv_copy(msg), 0);
+
+			rc = mm_error_set(err, MM_ERR_OTHER, "--jq: %s",
+					  jv_string_value(text));
+			jv_free(text);
+		}
+		jv_free(msg);
+		return rc;
+	}
+	jv_free(r);
+	if (jq_halted(q->jq)) {
+		jv code = jq_get_exit_code(q->jq);
+		bool failed = jv_get_kind(code) == JV_KIND_NUMBER &&
+			      jv_number_value(code) != 0;
+
+		jv_free(code);
+		if (failed)
+			return mm_error_set(err, MM_ERR_OTHER,
+					    "--jq: halted with an error");
+	}
+	return MM_OK;
+}
+
+static enum mm_result
+parse_error(jv v, struct mm_error *err)
+{
+	jv msg = jv_invalid_get_msg(v);
+	enum mm_result rc = mm_error_set(
+		err, MM_ERR_USAGE,
+		"--jq needs JSON output, and this command printed something "
+		"else (%s)",
+		jv_get_kind(msg) == JV_KIND_STRING ? jv_string_value(msg)
+						   : "not JSON");
+
+	jv_free(msg);
+	return rc;
+}
+
+enum mm_result
+mm_jq_filter_text(struct mm_jq *q, const char *text, size_t len,
+		  struct mm_out *o, struct mm_error *err)
+{
+	jv_parser *p = jv_parser_new(0);
+	enum mm_result rc = MM_OK;
+	jv v;
+
+	if (p == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	jv_parser_set_buf(p, text, (int)len, 0);
+	while (rc == MM_OK) {
+		v = jv_parser_next(p);
+		if (!jv_is_valid(v)) {
+			if (jv_invalid_has_msg(jv_copy(v)))
+				rc = parse_error(v, err);
+			else
+				jv_free(v);
+			break;
+		}
+		rc = filter_value(q, v, o, err);
+	}
+	jv_parser_free(p);
+	return rc;
+}
+
+bool
+mm_json_collect(const char *text, size_t len, struct mm_buf *out)
+{
+	jv_parser *p = jv_parser_new(0);
+	jv all = jv_array(), v, dumped;
+	bool ok = true;
+	int n;
+
+	if (p == NULL) {
+		jv_free(all);
+		return false;
+	}
+	jv_parser_set_buf(p, text, (int)len, 0);
+	for (;;) {
+		v = jv_parser_next(p);
+		if (!jv_is_valid(v)) {
+			if (jv_invalid_has_msg(jv_copy(v)))
+				ok = false;
+			jv_free(v);
+			break;
+		}
+		all = jv_array_append(all, v);
+	}
+	jv_parser_free(p);
+	if (!ok) {
+		jv_free(all);
+		return false;
+	}
+	n = jv_array_length(jv_copy(all));
+	if (n == 0) {
+		jv_free(all);
+		return mm_buf_puts(out, "null");
+	}
+	if (n == 1)
+		all = jv_array_get(all, 0);
+	dumped = jv_dump_string(all, 0);
+	ok = mm_buf_append(out, jv_string_value(dumped),
+			   (size_t)jv_string_length_bytes(jv_copy(dumped))) &&
+	     mm_buf_puts(out, "");
+	jv_free(dumped);
+	return ok;
+}
+
+/* ---- streaming ---------------------------------------------------------- */
+
+struct mm_jq_stream {
+	struct mm_jq *q;
+	struct mm_out *o;
+	jv_parser *p;
+	FILE *capture;
+	bool failed;
+	struct mm_error err; /* the first failure */
+};
+
+static void
+feed(struct mm_jq_stream *s, const char *data, size_t len, bool last)
+{
+	if (s->failed)
+		return;
+	jv_parser_set_buf(s->p, data, (int)len, last ? 0 : 1);
+	for (;;) {
+		jv v = jv_parser_next(s->p);
+
+		if (!jv_is_valid(v)) {
+			if (jv_invalid_has_msg(jv_copy(v))) {
+				parse_error(v, &s->err);
+				s->failed = true;
+			} else {
+				jv_free(v);
+			}
+			return;
+		}
+		if (filter_value(s->q, v, s->o, &s->err) != MM_OK) {
+			s->failed = true;
+			return;
+		}
+	}
+}
+
+static ssize_t
+stream_write(void *cookie, const char *data, size_t len)
+{
+	struct mm_jq_stream *s = cookie;
+
+	/* jv_parser takes at most INT_MAX bytes at a time. */
+	for (size_t off = 0; off < len;) {
+		size_t n = len - off > 1u << 30 ? 1u << 30 : len - off;
+
+		feed(s, data + off, n, false);
+		off += n;
+	}
+	return (ssize_t)len;
+}
+
+static int
+stream_close(void *cookie)
+{
+	(void)cookie;
+	return 0;
+}
+
+enum mm_result
+mm_jq_stream_begin(struct mm_jq *q, struct mm_out *o, struct mm_jq_stream **out,
+		   FILE **capture, struct mm_error *err)
+{
+	cookie_io_functions_t io = {NULL, stream_write, NULL, stream_close};
+	struct mm_jq_stream *s = calloc(1, sizeof(*s));
+
+	*out = NULL;
+	*capture = NULL;
+	if (s == NULL)
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	s->q = q;
+	s->o = o;
+	mm_error_clear(&s->err);
+	s->p = jv_parser_new(0);
+	s->capture = s->p != NULL ? fopencookie(s, "w", io) : NULL;
+	if (s->capture == NULL) {
+		if (s->p != NULL)
+			jv_parser_free(s->p);
+		free(s);
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	}
+	*out = s;
+	*capture = s->capture;
+	return MM_OK;
+}
+
+enum mm_result
+mm_jq_stream_end(struct mm_jq_stream *s, struct mm_error *err)
+{
+	enum mm_result rc = MM_OK;
+
+	if (s == NULL)
+		return MM_OK;
+	fclose(s->capture); /* flushes into the parser */
+	feed(s, "", 0, true);
+	jv_parser_free(s->p);
+	if (s->failed) {
+		*err = s->err;
+		rc = err->kind;
+	}
+	free(s);
+	return rc;
+}
