@@ -11,8 +11,32 @@ extern const struct mm_cmd_entry mm_config_cmds[];
 extern const struct mm_cmd_entry mm_file_cmds[];
 extern const struct mm_cmd_entry mm_db_cmds[];
 extern const struct mm_cmd_entry mm_remotecluster_cmds[];
+extern const struct mm_cmd_entry mm_retention_cmds[];
+extern const struct mm_cmd_entry mm_plugin_cmds[];
 extern const struct mm_cmd_entry mm_auth_cmds[];
+extern const struct mm_cmd_entry mm_completion_cmds[];
+extern const struct mm_cmd_entry mm_shell_cmds[];
+extern const struct mm_cmd_entry mm_upload_cmds[];
+extern const struct mm_cmd_entry mm_brand_cmds[];
+extern const struct mm_cmd_entry mm_saml_cmds[];
+extern const struct mm_cmd_entry mm_license_cmds[];
+extern const struct mm_cmd_entry mm_logs_cmds[];
+extern const struct mm_cmd_entry mm_api_cmds[];
+extern const struct mm_cmd_entry mm_events_cmds[];
 extern const struct mm_family mm_families[];
+
+/*
+ * Downloads (defined in cmd/file.c): begin sets f up for dest (a file or
+ * a directory; NULL or "-" = standard output, refused on a terminal when
+ * binary) with a progress bar; end finishes the bar and prints where the
+ * data went (nothing when it went to standard output).
+ */
+struct mm_fetch;
+enum mm_result cmd_fetch_begin(struct mm_ctx *ctx, const char *dest, bool force,
+			       bool binary, struct mm_fetch *f,
+			       struct mm_error *err);
+enum mm_result cmd_fetch_end(struct mm_ctx *ctx, const struct mm_fetch *f,
+			     enum mm_result rc, struct mm_error *err);
 
 /*
  * Print the answer of an action endpoint ({"status":"OK"}): the server's

@@ -85,8 +85,9 @@ cmd_list(struct mm_ctx *ctx, struct mm_client *c, const struct mm_page_req *req,
 	if (!mm_out_list_begin(&ctx->out, cols))
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	rc = mm_api_paged(c, req, list_item, list_page, ctx, err);
-	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
-	    !ctx->out.write_failed)
+	/* A failed write (closed pipe: `| head`) stops the loop; the
+	 * dispatcher reports real write errors. Anything else is memory. */
+	if (!mm_out_list_end(&ctx->out) && rc == MM_OK && !ferror(ctx->out.out))
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	return rc;
 }

@@ -4,8 +4,26 @@
 
 #include <signal.h>
 #include <stdio.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <unistd.h>
+
+static volatile int *cancel_flag;
+
+/* Ctrl-C (or SIGTERM) asks the running transfer to stop: it ends
+ * cleanly, temp files are removed, and the exit code is 130. A second
+ * one ends the process at once. */
+static void
+on_interrupt(int sig)
+{
+	if (cancel_flag == NULL || *cancel_flag) {
+		signal(sig, SIG_DFL);
+		raise(sig);
+		return;
+	}
+	*cancel_flag = 1;
+}
 
 int
 main(int argc, char **argv)
@@ -26,7 +44,25 @@ main(int argc, char **argv)
 	}
 	mm_error_clear(&err);
 	mm_ctx_init(&ctx, mm_families, stdin, stdout, stderr);
-	rc = mm_cli_run(&ctx, argc - 1, argv + 1, &err);
+	{
+		struct sigaction sa;
+
+		memset(&sa, 0, sizeof(sa));
+		sa.sa_handler = on_interrupt;
+		sigemptyset(&sa.sa_mask);
+		cancel_flag = &ctx.cancel;
+		(void)sigaction(SIGINT, &sa, NULL);
+		(void)sigaction(SIGTERM, &sa, NULL);
+	}
+	if (argc == 1 && isatty(STDIN_FILENO) && isatty(STDOUT_FILENO)) {
+		/* No arguments on a terminal: the interactive shell. */
+		static char shell[] = "shell";
+		char *sh_argv[] = {shell, NULL};
+
+		rc = mm_cli_run(&ctx, 1, sh_argv, &err);
+	} else {
+		rc = mm_cli_run(&ctx, argc - 1, argv + 1, &err);
+	}
 	if (rc != MM_OK)
 		mm_cli_report(&ctx, &err);
 	mm_ctx_release(&ctx);

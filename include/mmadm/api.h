@@ -28,6 +28,9 @@ struct mm_client {
 	void (*dry_run_fn)(void *ud, const char *method, const char *path,
 			   const char *body);
 	void *dry_run_ud;
+	/* With dry_run, when set: receives each request that is not sent,
+	 * whole (headers, body, parts), instead of dry_run_fn (--curl). */
+	void (*dry_run_req_fn)(void *ud, const struct mm_http_req *req);
 };
 
 /* A client over a real struct mm_http. */
@@ -99,6 +102,10 @@ struct mm_api_body {
 	const char *raw_type; /* NULL = application/octet-stream */
 	mm_progress_fn progress;
 	void *progress_ud;
+	/* Extra "Name: value" headers, NULL-terminated; *Token values are
+	 * redacted in dry runs and traces. */
+	const char *const *headers;
+	bool no_auth; /* never send Authorization (server-to-server calls) */
 };
 
 /* mm_api_request with any kind of body (NULL = none). */

@@ -32,6 +32,7 @@ enum mm_opt_flags {
 	MM_OPT_STDIN = 1 << 2,     /* "-" means standard input */
 	MM_OPT_NEGATABLE = 1 << 3, /* --no-NAME sets false */
 	MM_OPT_SECRET = 1 << 4,    /* names a secret source (never echoed) */
+	MM_OPT_PROFILE = 1 << 5, /* the value is a profile name (completion) */
 };
 
 struct mm_opt {
@@ -95,14 +96,19 @@ struct mm_arg {
 	const char *name; /* "ID", "FILE|-" */
 	const char *help;
 	unsigned flags;
+	const char *const *choices; /* NULL-terminated fixed values, or NULL */
 };
 #define MM_ARG(n, h, f)                                                        \
 	{                                                                      \
-		(n), (h), (f)                                                  \
+		(n), (h), (f), NULL                                            \
+	}
+#define MM_ARG_CHOICE(n, h, f, c)                                              \
+	{                                                                      \
+		(n), (h), (f), (c)                                             \
 	}
 #define MM_ARG_END()                                                           \
 	{                                                                      \
-		NULL, NULL, 0                                                  \
+		NULL, NULL, 0, NULL                                            \
 	}
 
 /* ---- the parsed bag ---- */
@@ -119,13 +125,17 @@ const char *mm_args_pos(const struct mm_args *a, size_t i);
 
 /* ---- commands ---- */
 enum mm_cmd_flags {
-	CMD_NEEDS_SERVER = 1 << 0, /* resolve the target before exec */
-	CMD_NEEDS_AUTH = 1 << 1,   /* a token unless in local mode */
-	CMD_LOCAL_ONLY = 1 << 2,   /* refuse unless --local */
-	CMD_DESTRUCTIVE = 1 << 3,  /* confirm on a TTY, --yes otherwise */
-	CMD_PAGED = 1 << 4,        /* --page/--per-page/--all */
-	CMD_NO_LOCAL = 1 << 5,     /* the server has no local route */
-	CMD_WRITES = 1 << 6,       /* changes server state (dry-run aware) */
+	CMD_NEEDS_SERVER = 1 << 0,   /* resolve the target before exec */
+	CMD_NEEDS_AUTH = 1 << 1,     /* a token unless in local mode */
+	CMD_LOCAL_ONLY = 1 << 2,     /* refuse unless --local */
+	CMD_DESTRUCTIVE = 1 << 3,    /* confirm on a TTY, --yes otherwise */
+	CMD_PAGED = 1 << 4,          /* --page/--per-page/--all */
+	CMD_NO_LOCAL = 1 << 5,       /* the server has no local route */
+	CMD_WRITES = 1 << 6,         /* changes server state (dry-run aware) */
+	CMD_FAMILY_DEFAULT = 1 << 7, /* run when no command word follows */
+	CMD_REPL_ONLY = 1 << 8,      /* shell only, typed without the family */
+	CMD_HIDDEN = 1 << 9,         /* not in help, man pages, completion */
+	CMD_STREAM = 1 << 12,        /* runs until stopped: takes --count N */
 };
 
 struct mm_ctx;
@@ -161,6 +171,7 @@ struct mm_family {
 	}
 
 /* ---- the context every exec receives ---- */
+struct mm_repl;
 struct mm_ctx {
 	struct mm_out out; /* data on out.out, messages on out.err */
 	FILE *in;          /* standard input */
@@ -184,10 +195,29 @@ struct mm_ctx {
 	volatile int cancel;
 	/* transfer progress bar state (src/cli/progress.c) */
 	long long progress_last_ms;
+	uint64_t progress_done, progress_total;
 	bool progress_active;
 	/* Interactive answers (tests may replace): read a line from the
 	 * terminal, echo off when secret. NULL result = EOF. */
 	char *(*ask)(struct mm_ctx *ctx, const char *prompt, bool secret);
+	/* The shell (src/cli/repl.c), NULL in one-shot mode. */
+	struct mm_repl *repl;
+	/* Shell: global options applied before each line's own (owned by
+	 * the shell; NULL otherwise), and the format of `set output`. */
+	struct mm_args *sticky;
+	enum mm_format default_format;
+	/* What the open client was made for (secret: holds the token); a
+	 * different target or transport option makes a new client. */
+	char *client_key;
+	/* The error was already printed: mm_cli_report prints nothing. */
+	bool error_reported;
+	/* Script mode: "FILE:LINE", put in front of reported errors. */
+	const char *where;
+	/* Fleet member: requests go through this transfer loop
+	 * (mmadm/http_multi.h). */
+	struct mm_http_multi *multi;
+	/* --curl: requests are printed as curl commands (cli_ext.h). */
+	struct mm_curl_show *curl;
 };
 
 /* The global option table (shared by parser, help, man, completion). */

@@ -38,6 +38,9 @@ struct mm_http_config {
 	mm_trace_fn trace;      /* NULL = no trace */
 	void *trace_ud;
 	volatile int *cancel; /* non-zero aborts the transfer */
+	/* Fleet mode: transfers go through this loop (mmadm/http_multi.h)
+	 * instead of curl_easy_perform; NULL = perform directly. */
+	struct mm_http_multi *multi;
 };
 
 /* One part of a multipart/form-data body. File parts stream from `file`
@@ -66,6 +69,11 @@ struct mm_http_req {
 	void *sink_ud;
 	mm_progress_fn progress;
 	void *progress_ud;
+	/* Extra "Name: value" header lines, NULL-terminated (NULL = none).
+	 * Values of headers whose name ends in "Token" are redacted in the
+	 * trace. */
+	const char *const *headers;
+	bool no_auth; /* never send Authorization, even with a token */
 };
 
 struct mm_http_resp {
@@ -81,6 +89,9 @@ struct mm_http_resp {
 	int tries;        /* attempts made */
 };
 
+/* Initialise libcurl once (before any thread uses it); mm_http_new does
+ * it too. */
+enum mm_result mm_http_global_init(struct mm_error *err);
 enum mm_result mm_http_new(const struct mm_http_config *cfg,
 			   struct mm_http **out, struct mm_error *err);
 void mm_http_free(struct mm_http *h);

@@ -42,6 +42,12 @@ struct mm_out {
 	/* --columns: replaces the command's columns for table/plain */
 	struct mm_column *columns;
 	char *columns_buf;
+	/* When set, table/plain rows go here instead of the stream: raw
+	 * cells with their headers (NULL for a lone value). Fleet mode
+	 * collects each server's rows to print one table. */
+	bool (*row_sink)(void *ud, const char *const *heads,
+			 const char *const *cells, size_t ncols);
+	void *row_sink_ud;
 };
 
 /* A column: header text and dotted path into each row object. */

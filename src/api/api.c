@@ -219,16 +219,6 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		goto out;
 	}
-	if (c->dry_run && strcmp(method, "GET") != 0) {
-		if (c->dry_run_fn != NULL) {
-			struct mm_buf shown = MM_BUF_INIT;
-
-			describe_dry_run(c, method, path, body, &shown);
-			mm_buf_release(&shown);
-		}
-		rc = MM_OK;
-		goto out;
-	}
 	memset(&req, 0, sizeof(req));
 	req.method = method;
 	req.path = path;
@@ -251,6 +241,18 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 		req.no_auth = body->no_auth;
 	}
 	req.idempotent = (flags & MM_API_SAFE_POST) != 0;
+	if (c->dry_run && strcmp(method, "GET") != 0) {
+		if (c->dry_run_req_fn != NULL) {
+			c->dry_run_req_fn(c->dry_run_ud, &req);
+		} else if (c->dry_run_fn != NULL) {
+			struct mm_buf shown = MM_BUF_INIT;
+
+			describe_dry_run(c, method, path, body, &shown);
+			mm_buf_release(&shown);
+		}
+		rc = MM_OK;
+		goto out;
+	}
 	rc = c->send(c->send_ud, &req, resp, err);
 	if (rc != MM_OK)
 		goto out;

@@ -31,22 +31,24 @@ mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 		if (rc != MM_OK)
 			return rc;
 		items = r->items_key ? mm_json_get(doc, r->items_key) : doc;
+		/* Build the message before freeing what it describes. */
 		if (r->items_key != NULL &&
 		    mm_json_type(doc) != MM_JSON_OBJECT) {
+			rc = mm_error_set(err, MM_ERR_RESPONSE,
+					  "expected an object with \"%s\", "
+					  "got %s",
+					  r->items_key,
+					  mm_json_type_name(mm_json_type(doc)));
 			mm_json_free(doc);
-			return mm_error_set(
-				err, MM_ERR_RESPONSE,
-				"expected an object with \"%s\", "
-				"got %s",
-				r->items_key,
-				mm_json_type_name(mm_json_type(doc)));
+			return rc;
 		}
 		if (items != NULL && mm_json_type(items) != MM_JSON_NULL &&
 		    mm_json_type(items) != MM_JSON_ARRAY) {
-			mm_json_free(doc);
-			return mm_error_set(
+			rc = mm_error_set(
 				err, MM_ERR_RESPONSE, "expected a list, got %s",
 				mm_json_type_name(mm_json_type(items)));
+			mm_json_free(doc);
+			return rc;
 		}
 		n = mm_json_size(items);
 		for (size_t i = 0; i < n && !stop; i++)

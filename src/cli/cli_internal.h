@@ -36,6 +36,23 @@ enum mm_result mm_args_check(const struct mm_args *args,
 /* Write the usage line of a command ("mmadm fam cmd [options] ARGS"). */
 void mm_help_usage_line(FILE *f, const struct mm_family *fam,
 			const struct mm_cmd_entry *cmd);
+/* The argument name an option shows ("SECONDS", "FILE", "N" ...). */
+const char *mm_help_arg_kind(const struct mm_opt *o);
+
+/* What command flags mean to a user ({0, NULL}-terminated), the help
+ * topics (NULL-terminated) and the environment variables mmadm reads
+ * ({NULL, NULL}-terminated): shared by help and the man pages. */
+struct mm_flag_note {
+	unsigned flag;
+	const char *text;
+};
+extern const struct mm_flag_note mm_flag_notes[];
+extern const char *const mm_help_topics[];
+struct mm_env_doc {
+	const char *name;
+	const char *text;
+};
+extern const struct mm_env_doc mm_env_docs[];
 
 #endif
 

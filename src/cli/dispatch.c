@@ -1,6 +1,6 @@
 /* The dispatcher: globals, family/command lookup, flags, exec. */
 #include "cli_internal.h"
-#include "mmadm/repl.h"
+#include "mmadm/cli_ext.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -40,12 +40,33 @@ const struct mm_opt mm_global_opts[] = {
 	MM_OPT_STRING(0, "columns", "A,B.C",
 		      "table/plain columns: dotted fields of each row"),
 	MM_OPT_BOOL(0, "no-color", "no colour (also: NO_COLOR=1)"),
+	MM_OPT_STRINGF(0, "profiles", "A,B,...",
+		       "fleet mode: run on the servers of these profiles at "
+		       "once",
+		       MM_OPT_PROFILE),
+	MM_OPT_BOOL(0, "all-profiles",
+		    "fleet mode: run on the server of every saved profile"),
+	MM_OPT_STRING(0, "profiles-matching", "GLOB",
+		      "fleet mode: run on the servers of the profiles whose "
+		      "name matches GLOB"),
+	MM_OPT_INT(0, "parallel", "N",
+		   "fleet mode: at most N servers at a time (default 16)", 1,
+		   256),
+	MM_OPT_BOOL(0, "yes-all-servers",
+		    "fleet mode: let a command that changes server state run "
+		    "on every selected server"),
+	MM_OPT_STRING(0, "jq", "EXPR",
+		      "filter the JSON result with a jq expression; one "
+		      "result a line, strings raw"),
+	MM_OPT_INT(0, "watch", "SECONDS",
+		   "run a read command every SECONDS until Ctrl-C", 1, 86400),
+	MM_OPT_INT(0, "count", "N",
+		   "stop after N runs (--watch) or N items (events)", 1,
+		   1000000000),
+	MM_OPT_BOOL(0, "curl",
+		    "print each request as a curl command; send no write"),
 	MM_OPT_BOOL('h', "help", "show help and exit"),
 	MM_OPT_BOOL(0, "version", "show the version and exit"),
-	/* The build writes man/ and completions/ with this. */
-	MM_OPT_FILE(0, "gen-docs", "DIR",
-		    "write the man pages and completion scripts under DIR",
-		    MM_OPT_HIDDEN),
 	MM_OPT_END(),
 };
 
@@ -53,8 +74,8 @@ const struct mm_opt mm_paged_opts[] = {
 	MM_OPT_INT(0, "page", "N", "first page to fetch (0-based)", 0,
 		   100000000),
 	MM_OPT_INT(0, "per-page", "N",
-		   "items per page (the server's maximum is "
-		   "200)",
+		   "items per page (servers cap it: 200 for most "
+		   "lists)",
 		   1, 100000),
 	MM_OPT_BOOL(0, "all", "fetch every page, streaming rows as they come"),
 	MM_OPT_END(),
@@ -342,12 +363,13 @@ client_key(struct mm_ctx *ctx)
 	const struct mm_target *t = &ctx->target;
 	const char *cacert = mm_args_get(ctx->globals, "cacert");
 
-	if (!mm_buf_printf(&b, "%d\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%ld\x1f%d",
-			   t->local, t->url ? t->url : "",
-			   t->socket ? t->socket : "", t->token ? t->token : "",
-			   mm_args_bool(ctx->globals, "insecure", false),
-			   cacert ? cacert : "", ctx->timeout_s,
-			   ctx->verbose)) {
+	if (!mm_buf_printf(
+		    &b, "%d\x1f%s\x1f%s\x1f%s\x1f%d\x1f%s\x1f%ld\x1f%d\x1f%d",
+		    t->local, t->url ? t->url : "", t->socket ? t->socket : "",
+		    t->token ? t->token : "",
+		    mm_args_bool(ctx->globals, "insecure", false),
+		    cacert ? cacert : "", ctx->timeout_s, ctx->verbose,
+		    ctx->curl != NULL)) {
 		mm_buf_wipe(&b);
 		return NULL;
 	}
@@ -364,6 +386,26 @@ drop_client(struct mm_ctx *ctx)
 		mm_wipe(ctx->client_key, strlen(ctx->client_key));
 		free(ctx->client_key);
 		ctx->client_key = NULL;
+	}
+}
+
+void
+mm_ctx_http_config(struct mm_ctx *ctx, struct mm_http_config *cfg)
+{
+	memset(cfg, 0, sizeof(*cfg));
+	cfg->base_url = ctx->target.url;
+	cfg->unix_socket = ctx->target.local ? ctx->target.socket : NULL;
+	cfg->token = ctx->target.local ? NULL : ctx->target.token;
+	cfg->user_agent = "mmadm/" MMADM_VERSION " (linux)";
+	cfg->timeout_s = ctx->timeout_s;
+	cfg->insecure = mm_args_bool(ctx->globals, "insecure", false);
+	cfg->cacert = mm_args_get(ctx->globals, "cacert");
+	cfg->retries = 2;
+	cfg->cancel = &ctx->cancel;
+	cfg->multi = ctx->multi;
+	if (ctx->verbose) {
+		cfg->trace = trace_to_stderr;
+		cfg->trace_ud = ctx;
 	}
 }
 
@@ -394,20 +436,7 @@ mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out, struct mm_error *err)
 		if (rc != MM_OK)
 			return rc;
 	}
-	memset(&cfg, 0, sizeof(cfg));
-	cfg.base_url = ctx->target.url;
-	cfg.unix_socket = ctx->target.local ? ctx->target.socket : NULL;
-	cfg.token = ctx->target.local ? NULL : ctx->target.token;
-	cfg.user_agent = "mmadm/" MMADM_VERSION " (linux)";
-	cfg.timeout_s = ctx->timeout_s;
-	cfg.insecure = mm_args_bool(ctx->globals, "insecure", false);
-	cfg.cacert = mm_args_get(ctx->globals, "cacert");
-	cfg.retries = 2;
-	cfg.cancel = &ctx->cancel;
-	if (ctx->verbose) {
-		cfg.trace = trace_to_stderr;
-		cfg.trace_ud = ctx;
-	}
+	mm_ctx_http_config(ctx, &cfg);
 	rc = mm_http_new(&cfg, &ctx->http, err);
 	if (rc != MM_OK) {
 		drop_client(ctx);
@@ -417,6 +446,7 @@ mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out, struct mm_error *err)
 	ctx->client.dry_run = ctx->dry_run;
 	ctx->client.dry_run_fn = dry_run_print;
 	ctx->client.dry_run_ud = ctx;
+	mm_curl_attach(ctx, &ctx->client);
 	ctx->client_ok = true;
 	*out = &ctx->client;
 	return MM_OK;
@@ -493,6 +523,13 @@ prepare_target(struct mm_ctx *ctx, const struct mm_family *fam,
 	if (rc != MM_OK)
 		return rc;
 	ctx->target_ok = true;
+	return mm_cli_check_target(ctx, fam, cmd, err);
+}
+
+enum mm_result
+mm_cli_check_target(struct mm_ctx *ctx, const struct mm_family *fam,
+		    const struct mm_cmd_entry *cmd, struct mm_error *err)
+{
 	if ((cmd->flags & CMD_LOCAL_ONLY) && !ctx->target.local)
 		return mm_error_set(err, MM_ERR_LOCAL_ONLY,
 				    "'%s %s' only works over the local socket: "
@@ -534,6 +571,26 @@ confirm_destructive(struct mm_ctx *ctx, const struct mm_family *fam,
 	if (!mm_cli_confirm(ctx, q))
 		return mm_error_set(err, MM_ERR_CANCELLED, "cancelled");
 	return MM_OK;
+}
+
+enum mm_result
+mm_cli_exec_one(struct mm_ctx *ctx, const struct mm_family *fam,
+		const struct mm_cmd_entry *cmd, const struct mm_args *args,
+		struct mm_error *err)
+{
+	enum mm_result rc;
+
+	if (cmd->flags & CMD_NEEDS_SERVER) {
+		rc = prepare_target(ctx, fam, cmd, err);
+		if (rc != MM_OK)
+			return rc;
+	}
+	if (cmd->flags & CMD_DESTRUCTIVE) {
+		rc = confirm_destructive(ctx, fam, cmd, err);
+		if (rc != MM_OK)
+			return rc;
+	}
+	return cmd->exec(ctx, args, err);
 }
 
 /* A shell-only command, typed in the shell without its family word. */
@@ -812,6 +869,19 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 		}
 		if (cmd == NULL) {
 			cmd = mm_cli_find_cmd(fam, a);
+			/* "mmadm api GET /x": the word is the first argument
+			 * of a default command that takes arguments. */
+			if (cmd == NULL && !help_mode &&
+			    family_default(fam) != NULL &&
+			    family_default(fam)->args != NULL) {
+				cmd = family_default(fam);
+				rc = select_cmd(ctx, cmd, gbag, &cbag, err);
+				bag = cbag != NULL ? cbag : bag;
+				if (rc == MM_OK && !mm_strv_push(&bag->pos, a))
+					rc = mm_error_set(err, MM_ERR_OTHER,
+							  "out of memory");
+				continue;
+			}
 			if (cmd == NULL) {
 				const char *near = nearest_cmd(fam, a);
 				char list[512];
@@ -859,10 +929,6 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 		print_version(ctx);
 		goto out;
 	}
-	if (mm_args_get(bag, "gen-docs") != NULL && fam == NULL && !help_mode) {
-		rc = mm_docs_generate(ctx, mm_args_get(bag, "gen-docs"), err);
-		goto out;
-	}
 	if (help_mode) {
 		rc = run_help(ctx, &help_words, err);
 		goto out;
@@ -901,17 +967,10 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 		rc = check_arg_choices(bag, cmd->args, err);
 	if (rc != MM_OK)
 		goto out;
-	if (cmd->flags & CMD_NEEDS_SERVER) {
-		rc = prepare_target(ctx, fam, cmd, err);
-		if (rc != MM_OK)
-			goto out;
-	}
-	if (cmd->flags & CMD_DESTRUCTIVE) {
-		rc = confirm_destructive(ctx, fam, cmd, err);
-		if (rc != MM_OK)
-			goto out;
-	}
-	rc = cmd->exec(ctx, bag, err);
+	if (mm_ext_wanted(bag))
+		rc = mm_ext_run(ctx, fam, cmd, bag, err);
+	else
+		rc = mm_cli_exec_one(ctx, fam, cmd, bag, err);
 	if (fflush(ctx->out.out) != 0 && errno != EPIPE && rc == MM_OK)
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
 				  strerror(errno));
@@ -935,7 +994,9 @@ mm_cli_report(struct mm_ctx *ctx, const struct mm_error *err)
 	fputs("mmadm: ", f);
 	if (ctx->where != NULL)
 		fprintf(f, "%s: ", ctx->where);
-	if (ctx->family != NULL && ctx->cmd != NULL)
+	if (ctx->cmd != NULL && (ctx->cmd->flags & CMD_REPL_ONLY))
+		fprintf(f, "%s: ", ctx->cmd->name);
+	else if (ctx->family != NULL && ctx->cmd != NULL)
 		fprintf(f, "%s %s: ", ctx->family->name, ctx->cmd->name);
 	else if (ctx->family != NULL)
 		fprintf(f, "%s: ", ctx->family->name);
@@ -952,7 +1013,9 @@ mm_cli_report(struct mm_ctx *ctx, const struct mm_error *err)
 		mm_buf_release(&b);
 	}
 	if (err->kind == MM_ERR_USAGE) {
-		if (ctx->family != NULL && ctx->cmd != NULL)
+		if (ctx->cmd != NULL && (ctx->cmd->flags & CMD_REPL_ONLY))
+			fprintf(f, " (see 'help %s')", ctx->cmd->name);
+		else if (ctx->family != NULL && ctx->cmd != NULL)
 			fprintf(f, " (see 'mmadm help %s %s')",
 				ctx->family->name, ctx->cmd->name);
 		else if (ctx->family != NULL)

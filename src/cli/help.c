@@ -3,8 +3,8 @@
 
 #include <string.h>
 
-static const char *
-arg_kind_name(const struct mm_opt *o)
+const char *
+mm_help_arg_kind(const struct mm_opt *o)
 {
 	if (o->argname != NULL)
 		return o->argname;
@@ -24,10 +24,15 @@ mm_help_usage_line(FILE *f, const struct mm_family *fam,
 {
 	bool has_opts = false;
 
-	fprintf(f, "mmadm %s %s", fam->name, cmd->name);
+	if (cmd->flags & CMD_FAMILY_DEFAULT)
+		fprintf(f, "mmadm %s [%s]", fam->name, cmd->name);
+	else if ((cmd->flags & CMD_REPL_ONLY))
+		fputs(cmd->name, f);
+	else
+		fprintf(f, "mmadm %s %s", fam->name, cmd->name);
 	for (const struct mm_opt *o = cmd->opts; o && o->name; o++) {
 		if (o->flags & MM_OPT_REQUIRED)
-			fprintf(f, " --%s %s", o->name, arg_kind_name(o));
+			fprintf(f, " --%s %s", o->name, mm_help_arg_kind(o));
 		else if (!(o->flags & MM_OPT_HIDDEN))
 			has_opts = true;
 	}
@@ -65,7 +70,7 @@ print_opts(FILE *f, const struct mm_opt *opts)
 				     o->short_name ? "-" : "",
 				     o->short_name ? o->short_name : ' ',
 				     o->short_name ? ", " : "  ", o->name,
-				     arg_kind_name(o));
+				     mm_help_arg_kind(o));
 		if (n < 0)
 			continue;
 		if (strlen(left) <= 26)
@@ -80,21 +85,25 @@ print_opts(FILE *f, const struct mm_opt *opts)
 	}
 }
 
+const struct mm_flag_note mm_flag_notes[] = {
+	{CMD_LOCAL_ONLY, "Only over the local socket: run on the server host "
+			 "with --local."},
+	{CMD_NO_LOCAL, "Not available over the local socket (the server has "
+		       "no local route): needs --url and a token."},
+	{CMD_DESTRUCTIVE, "Destructive: asks for confirmation on a terminal; "
+			  "needs --yes otherwise."},
+	{CMD_FAMILY_DEFAULT, "The command word may be left out."},
+	{CMD_REPL_ONLY, "Only inside the interactive shell, typed there "
+			"without the family word."},
+	{0, NULL},
+};
+
 static void
 print_flags_note(FILE *f, unsigned flags)
 {
-	if (flags & CMD_LOCAL_ONLY)
-		fputs("\nOnly over the local socket: run on the server host "
-		      "with --local.\n",
-		      f);
-	if (flags & CMD_NO_LOCAL)
-		fputs("\nNot available over the local socket (the server has "
-		      "no local route): needs --url and a token.\n",
-		      f);
-	if (flags & CMD_DESTRUCTIVE)
-		fputs("\nDestructive: asks for confirmation on a terminal; "
-		      "needs --yes otherwise.\n",
-		      f);
+	for (size_t i = 0; mm_flag_notes[i].text != NULL; i++)
+		if (flags & mm_flag_notes[i].flag)
+			fprintf(f, "\n%s\n", mm_flag_notes[i].text);
 }
 
 void
@@ -110,7 +119,10 @@ mm_help_cmd(struct mm_ctx *ctx, const struct mm_family *fam,
 			has_opts = true;
 	if (cmd->flags & CMD_PAGED)
 		has_opts = true;
-	fputs("Usage: ", f);
+	if (cmd->flags & CMD_REPL_ONLY)
+		fprintf(f, "Usage: mmadm %s, then at its prompt: ", fam->name);
+	else
+		fputs("Usage: ", f);
 	mm_help_usage_line(f, fam, cmd);
 	fprintf(f, "\n\n%s.\n", cmd->summary);
 	if (cmd->help != NULL)
@@ -124,8 +136,13 @@ mm_help_cmd(struct mm_ctx *ctx, const struct mm_family *fam,
 	}
 	if (has_args) {
 		fputs("\nArguments:\n", f);
-		for (const struct mm_arg *a = cmd->args; a->name; a++)
-			fprintf(f, "  %-26s  %s\n", a->name, a->help);
+		for (const struct mm_arg *a = cmd->args; a->name; a++) {
+			fprintf(f, "  %-26s  %s", a->name, a->help);
+			for (size_t i = 0; a->choices && a->choices[i]; i++)
+				fprintf(f, "%s%s",
+					i ? ", " : " (one of: ", a->choices[i]);
+			fputs(a->choices && a->choices[0] ? ")\n" : "\n", f);
+		}
 	}
 	if (has_opts) {
 		fputs("\nOptions:\n", f);
@@ -151,7 +168,8 @@ mm_help_family(struct mm_ctx *ctx, const struct mm_family *fam)
 	fprintf(f, "Usage: mmadm %s <command> [options]\n\n%s.\n\nCommands:\n",
 		fam->name, fam->summary);
 	for (const struct mm_cmd_entry *c = fam->cmds; c->name; c++)
-		fprintf(f, "  %-18s  %s\n", c->name, c->summary);
+		if (!(c->flags & CMD_HIDDEN))
+			fprintf(f, "  %-18s  %s\n", c->name, c->summary);
 	fprintf(f, "\nRun 'mmadm help %s <command>' for a command's options.\n",
 		fam->name);
 }
@@ -170,7 +188,9 @@ mm_help_main(struct mm_ctx *ctx)
 	for (const struct mm_family *fam = ctx->families; fam->name; fam++) {
 		fprintf(f, "  %s\n", fam->name);
 		for (const struct mm_cmd_entry *c = fam->cmds; c->name; c++)
-			fprintf(f, "    %-18s  %s\n", c->name, c->summary);
+			if (!(c->flags & CMD_HIDDEN))
+				fprintf(f, "    %-18s  %s\n", c->name,
+					c->summary);
 	}
 	fputs("\nGlobal options:\n", f);
 	print_opts(f, mm_global_opts);
@@ -192,11 +212,10 @@ mm_help_exit_codes(struct mm_ctx *ctx)
 #undef MM_X_HELP
 }
 
+const char *const mm_help_topics[] = {"exit-codes", "environment", NULL};
+
 /* The environment variables mmadm reads. */
-static const struct {
-	const char *name;
-	const char *text;
-} env_vars[] = {
+const struct mm_env_doc mm_env_docs[] = {
 	{"MMADM_URL", "server address, when --url is not given"},
 	{"MMADM_TOKEN", "access token (never accepted on the command line)"},
 	{"MMADM_PROFILE", "profile to use, when --profile is not given"},
@@ -204,6 +223,10 @@ static const struct {
 	{"MMADM_LOCAL_SOCKET", "local socket path, when --socket is not given"},
 	{"XDG_CONFIG_HOME", "profiles file is $XDG_CONFIG_HOME/mmadm/"
 			    "config.yaml (default ~/.config)"},
+	{"XDG_STATE_HOME", "shell history is $XDG_STATE_HOME/mmadm/history "
+			   "(default ~/.local/state)"},
+	{"MMADM_HISTFILE", "shell history file instead; /dev/null keeps "
+			   "none"},
 	{"NO_COLOR", "set and non-empty: no colour"},
 	{"COLUMNS", "terminal width for tables"},
 	{NULL, NULL},
@@ -217,6 +240,7 @@ mm_help_environment(struct mm_ctx *ctx)
 	fputs("Environment (flags win over these; these win over the "
 	      "profile):\n",
 	      f);
-	for (size_t i = 0; env_vars[i].name != NULL; i++)
-		fprintf(f, "  %-20s  %s\n", env_vars[i].name, env_vars[i].text);
+	for (size_t i = 0; mm_env_docs[i].name != NULL; i++)
+		fprintf(f, "  %-20s  %s\n", mm_env_docs[i].name,
+			mm_env_docs[i].text);
 }

@@ -37,9 +37,14 @@ mm_cli_progress(void *ud, uint64_t done, uint64_t total)
 	if (!ctx->out.err_tty || ctx->out.quiet || (done == 0 && total == 0))
 		return;
 	t = now_ms();
-	if (ctx->progress_active && t - ctx->progress_last_ms < 100 &&
-	    done != total)
+	/* libcurl calls back while waiting for the reply too: draw only
+	 * when the numbers moved, and at most ten times a second. */
+	if (ctx->progress_active &&
+	    ((done == ctx->progress_done && total == ctx->progress_total) ||
+	     (t - ctx->progress_last_ms < 100 && done != total)))
 		return;
+	ctx->progress_done = done;
+	ctx->progress_total = total;
 	ctx->progress_last_ms = t;
 	ctx->progress_active = true;
 	human(done, a, sizeof(a));

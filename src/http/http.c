@@ -1,6 +1,8 @@
 /* Transport over one reusable libcurl easy handle. */
 #include "mmadm/http.h"
 
+#include "multi_internal.h"
+
 #include <curl/curl.h>
 #include <errno.h>
 #include <stdarg.h>
@@ -24,6 +26,7 @@ struct mm_http {
 	mm_trace_fn trace;
 	void *trace_ud;
 	volatile int *cancel;
+	struct mm_http_multi *multi; /* fleet mode: perform through it */
 	long connections;
 	char errbuf[CURL_ERROR_SIZE];
 	/* per-transfer state */
@@ -31,6 +34,8 @@ struct mm_http {
 	const struct mm_http_req *req;
 	bool over_cap;
 	bool sink_failed;
+	uint64_t upload_left; /* bytes of req->upload still to send */
+	off_t upload_start;   /* where the body starts in req->upload */
 };
 
 static bool curl_ready;
@@ -96,6 +101,18 @@ set_str(char **dst, const char *src)
 }
 
 enum mm_result
+mm_http_global_init(struct mm_error *err)
+{
+	if (!curl_ready) {
+		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
+			return mm_error_set(err, MM_ERR_OTHER,
+					    "cannot initialise libcurl");
+		curl_ready = true;
+	}
+	return MM_OK;
+}
+
+enum mm_result
 mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 	    struct mm_error *err)
 {
@@ -104,12 +121,8 @@ mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 	long ct;
 
 	*out = NULL;
-	if (!curl_ready) {
-		if (curl_global_init(CURL_GLOBAL_DEFAULT) != CURLE_OK)
-			return mm_error_set(err, MM_ERR_OTHER,
-					    "cannot initialise libcurl");
-		curl_ready = true;
-	}
+	if (mm_http_global_init(err) != MM_OK)
+		return err->kind;
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
@@ -134,6 +147,7 @@ mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 	h->trace = cfg->trace;
 	h->trace_ud = cfg->trace_ud;
 	h->cancel = cfg->cancel;
+	h->multi = cfg->multi;
 
 	ct = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10;
 	if (cfg->timeout_s > 0 && cfg->timeout_s < ct)
@@ -304,11 +318,40 @@ static size_t
 on_read(char *buf, size_t size, size_t nmemb, void *ud)
 {
 	struct mm_http *h = ud;
-	size_t n = fread(buf, size, nmemb, h->req->upload);
+	size_t want = size * nmemb, n;
 
+	/* Exactly upload_size bytes: a chunk of a larger file ends there
+	 * (libcurl would otherwise send past the Content-Length). */
+	if (want > h->upload_left)
+		want = (size_t)h->upload_left;
+	if (want == 0)
+		return 0;
+	n = fread(buf, 1, want, h->req->upload);
 	if (n == 0 && ferror(h->req->upload))
 		return CURL_READFUNC_ABORT;
+	h->upload_left -= n;
 	return n;
+}
+
+/* libcurl rewinds the body to resend it on a fresh connection when the
+ * reused one died. Only for idempotent requests: a POST may have been
+ * (partly) processed, e.g. an upload chunk the server kept part of, so
+ * its caller decides (the rewind fails and so does the request). */
+static int
+on_seek(void *ud, curl_off_t offset, int origin)
+{
+	struct mm_http *h = ud;
+
+	if (h->req == NULL || h->req->upload == NULL || origin != SEEK_SET ||
+	    offset < 0 || (uint64_t)offset > h->req->upload_size)
+		return CURL_SEEKFUNC_CANTSEEK;
+	if (!h->req->idempotent && strcmp(h->req->method, "PUT") != 0)
+		return CURL_SEEKFUNC_FAIL;
+	if (fseeko(h->req->upload, h->upload_start + (off_t)offset, SEEK_SET) !=
+	    0)
+		return CURL_SEEKFUNC_FAIL;
+	h->upload_left = h->req->upload_size - (uint64_t)offset;
+	return CURL_SEEKFUNC_OK;
 }
 
 static size_t
@@ -382,7 +425,7 @@ on_progress(void *ud, curl_off_t dltotal, curl_off_t dlnow, curl_off_t ultotal,
 	if (h->cancel != NULL && *h->cancel)
 		return 1;
 	if (h->req->progress != NULL) {
-		if (h->req->upload != NULL)
+		if (h->req->upload != NULL || h->req->nparts > 0)
 			h->req->progress(h->req->progress_ud, (uint64_t)ulnow,
 					 (uint64_t)ultotal);
 		else
@@ -501,6 +544,19 @@ map_curl_error(struct mm_http *h, CURLcode cc, struct mm_error *err)
 				    "the connection to %s closed before the "
 				    "whole response arrived",
 				    target_name(h));
+	case CURLE_SEND_FAIL_REWIND:
+		/* on_seek refused to resend a body that may have been
+		 * (partly) processed. */
+		return mm_error_set(err, MM_ERR_CONNECT,
+				    "the connection to %s broke during the "
+				    "request (not sent again: the server may "
+				    "have processed part of it)",
+				    target_name(h));
+	case CURLE_GOT_NOTHING:
+		return mm_error_set(err, MM_ERR_CONNECT,
+				    "the connection to %s closed without an "
+				    "answer",
+				    target_name(h));
 	case CURLE_OPERATION_TIMEDOUT:
 		return mm_error_set(err, MM_ERR_CONNECT,
 				    "%s %s did not answer in time: %s", what,
@@ -581,9 +637,11 @@ perform_once(struct mm_http *h, const struct mm_http_req *req,
 	    fseeko(req->upload, upload_start, SEEK_SET) != 0)
 		return mm_error_set(err, MM_ERR_IO,
 				    "cannot rewind the upload for a retry");
+	h->upload_left = req->upload_size;
 	resp->tries++;
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, headers);
-	cc = curl_easy_perform(c);
+	cc = h->multi != NULL ? mm_http_multi_perform(h->multi, c)
+			      : curl_easy_perform(c);
 	curl_easy_getinfo(c, CURLINFO_NUM_CONNECTS, &nconn);
 	h->connections += nconn;
 	if (cc != CURLE_OK)
@@ -617,8 +675,12 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	/* Method and body. Reset what a previous request may have set. */
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
 	curl_easy_setopt(c, CURLOPT_NOBODY, 0L);
-	/* MIMEPOST (even NULL) selects POST: reset it before HTTPGET. */
+	/* MIMEPOST and POSTFIELDS (even NULL) select POST: reset them
+	 * before HTTPGET. A stale POSTFIELDS would also stop libcurl from
+	 * rewinding a streamed body when it resends it on a fresh
+	 * connection. */
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);
+	curl_easy_setopt(c, CURLOPT_POSTFIELDS, NULL);
 	curl_easy_setopt(c, CURLOPT_HTTPGET, 1L);
 	curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, NULL);
 	if (req->nparts > 0) {
@@ -632,6 +694,8 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 		curl_easy_setopt(c, CURLOPT_UPLOAD, 1L);
 		curl_easy_setopt(c, CURLOPT_READFUNCTION, on_read);
 		curl_easy_setopt(c, CURLOPT_READDATA, h);
+		curl_easy_setopt(c, CURLOPT_SEEKFUNCTION, on_seek);
+		curl_easy_setopt(c, CURLOPT_SEEKDATA, h);
 		curl_easy_setopt(c, CURLOPT_INFILESIZE_LARGE,
 				 (curl_off_t)req->upload_size);
 		curl_easy_setopt(c, CURLOPT_CUSTOMREQUEST, req->method);
@@ -701,6 +765,7 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 
 	resp->tries = 0;
 	upload_start = req->upload != NULL ? ftello(req->upload) : 0;
+	h->upload_start = upload_start;
 	for (int attempt = 0;; attempt++) {
 		long wait;
 

@@ -692,6 +692,24 @@ count_cols(const struct mm_column *cols)
 	return n;
 }
 
+/* The row sink (fleet mode): raw cells under the columns' headers. */
+static bool
+sink_cols(struct mm_out *o, const struct mm_column *cols, size_t ncols,
+	  const struct mm_strv *sv)
+{
+	const char **heads = calloc(ncols, sizeof(*heads));
+	bool ok;
+
+	if (heads == NULL)
+		return false;
+	for (size_t c = 0; c < ncols; c++)
+		heads[c] = cols[c].header;
+	ok = o->row_sink(o->row_sink_ud, heads, (const char *const *)sv->v,
+			 ncols);
+	free(heads);
+	return ok;
+}
+
 /* Raw text of each column of item: missing or null -> "". */
 static bool
 item_cells(const struct mm_json *item, const struct mm_column *cols,
@@ -721,10 +739,14 @@ static bool
 value_line(struct mm_out *o, const struct mm_json *v)
 {
 	struct mm_buf raw = MM_BUF_INIT, line = MM_BUF_INIT;
-	bool ok = mm_json_scalar_text(v, &raw) && mm_buf_puts(&raw, "") &&
-		  mm_out_escape(mm_buf_str(&raw), true, &line) &&
-		  mm_buf_putc(&line, '\n') && out_buf(o, &line);
+	bool ok = mm_json_scalar_text(v, &raw) && mm_buf_puts(&raw, "");
+	const char *cell = mm_buf_str(&raw);
 
+	if (ok && o->row_sink != NULL)
+		ok = o->row_sink(o->row_sink_ud, NULL, &cell, 1);
+	else
+		ok = ok && mm_out_escape(cell, true, &line) &&
+		     mm_buf_putc(&line, '\n') && out_buf(o, &line);
 	mm_buf_release(&raw);
 	mm_buf_release(&line);
 	return ok;
@@ -741,7 +763,9 @@ emit_item(struct mm_out *o, struct table *t, const struct mm_json *item,
 	if (ncols == 0)
 		return value_line(o, item);
 	ok = item_cells(item, cols, ncols, &sv);
-	if (ok && o->format == MM_FMT_TABLE)
+	if (ok && o->row_sink != NULL)
+		ok = sink_cols(o, cols, ncols, &sv);
+	else if (ok && o->format == MM_FMT_TABLE)
 		ok = table_add(t, (const char *const *)sv.v);
 	else if (ok)
 		ok = plain_row(o, (const char *const *)sv.v, ncols);
@@ -849,7 +873,11 @@ doc_keys(struct mm_out *o, const struct mm_json *doc)
 	struct table *t = NULL;
 	bool ok = flatten(doc, &key, &kv);
 
-	if (ok && o->format == MM_FMT_TABLE) {
+	if (ok && o->row_sink != NULL) {
+		for (size_t i = 0; ok && i + 1 < kv.n; i += 2)
+			ok = o->row_sink(o->row_sink_ud, head,
+					 (const char *const *)kv.v + i, 2);
+	} else if (ok && o->format == MM_FMT_TABLE) {
 		t = table_new(head, 2);
 		ok = t != NULL;
 		for (size_t i = 0; ok && i + 1 < kv.n; i += 2)
@@ -874,7 +902,7 @@ doc_rows(struct mm_out *o, const struct mm_json *doc,
 	struct table *t = NULL;
 	bool ok = true;
 
-	if (o->format == MM_FMT_TABLE) {
+	if (o->format == MM_FMT_TABLE && o->row_sink == NULL) {
 		head = calloc(ncols, sizeof(*head));
 		if (head == NULL)
 			return false;
@@ -983,11 +1011,18 @@ mm_out_doc(struct mm_out *o, const struct mm_json *doc,
 				ok = value_line(o, mm_json_at(doc, i));
 		} else {
 			struct mm_buf raw = MM_BUF_INIT, line = MM_BUF_INIT;
+			const char *cell;
 
 			ok = mm_json_scalar_text(doc, &raw) &&
-			     mm_buf_puts(&raw, "") &&
-			     mm_out_escape(mm_buf_str(&raw), false, &line) &&
-			     mm_buf_putc(&line, '\n') && out_buf(o, &line);
+			     mm_buf_puts(&raw, "");
+			cell = mm_buf_str(&raw);
+			if (ok && o->row_sink != NULL)
+				ok = o->row_sink(o->row_sink_ud, NULL, &cell,
+						 1);
+			else
+				ok = ok && mm_out_escape(cell, false, &line) &&
+				     mm_buf_putc(&line, '\n') &&
+				     out_buf(o, &line);
 			mm_buf_release(&raw);
 			mm_buf_release(&line);
 		}
@@ -1012,7 +1047,7 @@ mm_out_list_begin(struct mm_out *o, const struct mm_column *cols)
 	o->list_cols = cols;
 	o->list_rows = 0;
 	o->table = NULL;
-	if (o->format == MM_FMT_TABLE && ncols > 0) {
+	if (o->format == MM_FMT_TABLE && ncols > 0 && o->row_sink == NULL) {
 		const char **head = calloc(ncols, sizeof(*head));
 
 		if (head == NULL)
@@ -1144,6 +1179,12 @@ mm_out_line(struct mm_out *o, const char *text)
 							    : write_yaml(o, j));
 		break;
 	default:
+		if (o->row_sink != NULL) {
+			const char *cell = text != NULL ? text : "";
+
+			ok = o->row_sink(o->row_sink_ud, NULL, &cell, 1);
+			break;
+		}
 		ok = mm_out_escape(text, true, &line) &&
 		     mm_buf_putc(&line, '\n') && out_buf(o, &line);
 		break;
@@ -1206,6 +1247,13 @@ mm_out_rows(struct mm_out *o, const char *const *headers, size_t ncols,
 	struct table *t = NULL;
 	bool ok = true;
 
+	if (o->row_sink != NULL && o->format != MM_FMT_JSON &&
+	    o->format != MM_FMT_YAML) {
+		for (size_t r = 0; ok && r < nrows; r++)
+			ok = o->row_sink(o->row_sink_ud, headers,
+					 cells + r * ncols, ncols);
+		return ok;
+	}
 	switch (o->format) {
 	case MM_FMT_JSON:
 	case MM_FMT_YAML:

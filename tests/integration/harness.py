@@ -120,6 +120,8 @@ class StandinServer:
         self._log_file = open(self.log_path, "wb")
         cmd = [self.python, SERVER_PY, "--host", "127.0.0.1", "--port", "0",
                "--port-file", port_file, "--socket", self.socket_path] + self.extra_args
+        if "--instances" in self.extra_args:
+            cmd += ["--ports-file", os.path.join(self.tmpdir, "ports")]
         if self.verbose:
             cmd.append("--verbose")
         self.proc = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=self._log_file,
@@ -277,6 +279,40 @@ class StandinServer:
                 r.close()
         finally:
             conn.close()
+
+
+class StandinFleet:
+    """Many independent stand-ins in one process (server.py --instances N): each
+    instance has its own port, state, faults and request log, and is reached
+    through a StandinServer object (``fleet[i]``) whose control methods work as
+    usual. Cheaper than N processes for fleet-mode tests."""
+
+    def __init__(self, n, *extra_args):
+        self.n = n
+        self.main = StandinServer("--instances", str(n), *extra_args)
+        self.instances = []
+
+    def start(self, timeout=30.0):
+        self.main.start(timeout)
+        ports_file = os.path.join(self.main.tmpdir, "ports")
+        # --ports-file is written before --port-file, so it is there now
+        with open(ports_file) as f:
+            ports = [int(x) for x in f.read().split()]
+        for port in ports:
+            inst = StandinServer()
+            inst.port = port
+            self.instances.append(inst)
+        return self
+
+    def stop(self):
+        self.main.stop()
+        self.instances = []
+
+    def __getitem__(self, i):
+        return self.instances[i]
+
+    def __len__(self):
+        return len(self.instances)
 
 
 class MmadmResult:

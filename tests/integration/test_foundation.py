@@ -487,6 +487,42 @@ class TestLocalSocketChecks(Base):
         self.assertEqual(self.server.request_log(), [])
 
 
+class TestInterrupt(Base):
+    def interrupt(self, *args, cwd=None):
+        import signal
+        import subprocess
+        import time
+        env = dict(self.base_env(), **self.admin_env())
+        p = subprocess.Popen([os.environ.get("MMADM_BIN") or
+                              os.path.join(REPO, "build", "mmadm")] + list(args),
+                             env=env, cwd=cwd or self.home, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE)
+        deadline = time.time() + 10
+        while time.time() < deadline and not self.server.request_log():
+            time.sleep(0.05)
+        time.sleep(0.2)
+        p.send_signal(signal.SIGINT)
+        out, err = p.communicate(timeout=10)
+        return p.returncode, out.decode(), err.decode()
+
+    def test_ctrl_c_cancels_request(self):
+        self.server.add_fault(path_regex="^/api/v4/system/ping$", delay_ms=20000)
+        rc, out, err = self.interrupt("system", "ping")
+        self.assertEqual(rc, 130, err)
+        self.assertEqual(err, "mmadm: system ping: cancelled\n")
+        self.assertEqual(out, "")
+
+    def test_ctrl_c_leaves_no_partial_download(self):
+        self.server.add_fault(path_regex="^/api/v4/system/support_packet$",
+                              delay_ms=20000)
+        dest = os.path.join(self.home, "dl")
+        os.mkdir(dest)
+        rc, out, err = self.interrupt("system", "support-packet", "--output-file",
+                                      os.path.join(dest, "packet.zip"))
+        self.assertEqual(rc, 130, err)
+        self.assertEqual(os.listdir(dest), [])
+
+
 class TestDocs(Base):
     def test_version(self):
         r = self.ok(self.run_mmadm("--version"))

@@ -377,6 +377,15 @@ class Handler(BaseHTTPRequestHandler):
         if app.opts.verbose:
             sys.stderr.write("standin[%s] %s %s\n" % (listener, self.command, raw_path))
         fault = self.match_fault(ctx)
+        ws = sys.modules.get("areas.websocket")
+        if (ws is not None and ws.is_upgrade(ctx)
+                and (fault is None or not (fault.get("status") is not None or fault.get("rate_limit")
+                                           or fault.get("drop_connection")))):
+            if fault is not None and fault.get("delay_ms"):
+                time.sleep(float(fault["delay_ms"]) / 1000.0)
+            entry["status"] = 101
+            ws.serve(self, app, ctx)    # the connection is the WebSocket's now
+            return
         try:
             self.respond(app, ctx, fault, entry)
         except (BrokenPipeError, ConnectionResetError):
@@ -604,6 +613,11 @@ class Handler(BaseHTTPRequestHandler):
                     elif method == "PUT" and isinstance(payload, dict):
                         st.config = payload
                     return self.control_reply(200, st.config)
+            for mod in app.areas:
+                fn = getattr(mod, "control", None)
+                res = fn(st, name, method, payload) if fn else None
+                if res is not None:
+                    return self.control_reply(*res)
             return self.control_reply(404, {"error": "unknown control endpoint %s %s" % (method, path)})
         except (ValueError, TypeError, KeyError) as e:
             return self.control_reply(400, {"error": "%s: %s" % (type(e).__name__, e)})
@@ -750,6 +764,10 @@ def parse_args(argv=None):
     lic.add_argument("--no-license", dest="license", action="store_false")
     p.add_argument("--tls-cert", help="serve HTTPS with this PEM certificate")
     p.add_argument("--tls-key", help="private key of --tls-cert")
+    p.add_argument("--instances", type=int, default=1,
+                   help="serve N independent stand-ins (own state, faults, log), each on its "
+                        "own TCP port; the first is the usual one (fleet tests)")
+    p.add_argument("--ports-file", help="receives every instance's TCP port, one a line")
     p.add_argument("--verbose", action="store_true")
     return p.parse_args(argv)
 
@@ -779,6 +797,16 @@ def main(argv=None):
             os.umask(old_umask)
         os.chmod(opts.socket, 0o600)
 
+    extra = []
+    if opts.instances > 1:
+        xopts = copy.copy(opts)
+        xopts.socket = None
+        for _ in range(opts.instances - 1):
+            xapp = App(xopts)
+            srv = TCPServer((opts.host, 0), Handler, xapp, tls)
+            xapp.tcp_port = srv.server_address[1]
+            extra.append(srv)
+
     stop = threading.Event()
 
     def on_signal(signum, frame):
@@ -788,12 +816,19 @@ def main(argv=None):
     signal.signal(signal.SIGINT, on_signal)
 
     threads = []
-    for srv in (tcp, unix):
+    for srv in [tcp, unix] + extra:
         if srv is None:
             continue
         t = threading.Thread(target=srv.serve_forever, kwargs={"poll_interval": 0.2}, daemon=True)
         t.start()
         threads.append(t)
+    if opts.ports_file:
+        d = os.path.dirname(os.path.abspath(opts.ports_file))
+        tmp = os.path.join(d, ".ports.%d.tmp" % os.getpid())
+        with open(tmp, "w") as f:
+            for srv in [tcp] + extra:
+                f.write("%d\n" % srv.server_address[1])
+        os.replace(tmp, opts.ports_file)
     if opts.port_file:
         write_port_file(opts.port_file, app.tcp_port)
     if opts.verbose:
@@ -803,7 +838,7 @@ def main(argv=None):
         while not stop.wait(0.5):
             pass
     finally:
-        for srv in (tcp, unix):
+        for srv in [tcp, unix] + extra:
             if srv is not None:
                 srv.shutdown()
                 srv.server_close()

@@ -39,7 +39,7 @@ static const char *const colors[] = {"red", "green", NULL};
 
 static const struct mm_opt t_opts[] = {
 	MM_OPT_LIST(0, "set", "K=V", "set"),
-	MM_OPT_INT(0, "count", "N", "count", 1, 10),
+	MM_OPT_INT(0, "number", "N", "number", 1, 10),
 	MM_OPT_CHOICE(0, "color", "C", "color", colors),
 	MM_OPT_BOOLF(0, "ssl", "ssl", MM_OPT_NEGATABLE),
 	MM_OPT_FILE(0, "in", "FILE", "input", 0),
@@ -165,8 +165,9 @@ test_parse_forms(void **state)
 	assert_string_equal(seen, "n=1 p0=f.txt set=2 dry=0 out=plain");
 	run_free(&r);
 
-	r = run("-o json thing d --dry-run --count 3 --color=green --no-ssl");
-	assert_int_equal(r.rc, MM_OK);
+	r = run("-o json thing d --dry-run --number 3 --color=green --no-ssl");
+	if (r.rc != MM_OK)
+		fail_msg("rc %d: %s", r.rc, r.errout);
 	assert_string_equal(seen, "n=0 p0=- set=0 dry=1 out=json");
 	run_free(&r);
 
@@ -210,9 +211,9 @@ test_usage_errors(void **state)
 {
 	(void)state;
 	assert_usage("thing do --sett x", "did you mean '--set'");
-	assert_usage("thing do --count", "needs a value (N)");
-	assert_usage("thing do --count 11", "between 1 and 10");
-	assert_usage("thing do --count x", "whole number");
+	assert_usage("thing do --number", "needs a value (N)");
+	assert_usage("thing do --number 11", "between 1 and 10");
+	assert_usage("thing do --number x", "whole number");
 	assert_usage("thing do --color blue", "one of red, green");
 	assert_usage("thing do --dry-run=yes", "takes no value");
 	assert_usage("thing do --in -", "standard input");
