@@ -37,8 +37,8 @@ static const char *const api_call_examples[] = {
 	"mmadm api GET /users/me",
 	"mmadm api GET /plugins --jq '.active[].id'",
 	"mmadm api GET /audits --paginate",
-	"mmadm api PUT /config/patch -F "
-	"'ServiceSettings[EnableDeveloper]=true'",
+	("mmadm api PUT /config/patch -F "
+	 "'ServiceSettings[EnableDeveloper]=true'"),
 	"mmadm api POST /caches/invalidate --dry-run",
 	NULL,
 };
@@ -77,8 +77,8 @@ open_input(const char *path, FILE **f, uint64_t *size, struct mm_error *err)
 	*f = NULL;
 	if (strcmp(path, "-") == 0) {
 		struct mm_buf text = MM_BUF_INIT;
-		enum mm_result rc =
-			mm_read_file("-", 1024u * 1024 * 1024, &text, err);
+		enum mm_result rc = mm_read_file(
+			"-", (size_t)1024 * 1024 * 1024, &text, err);
 
 		if (rc != MM_OK) {
 			mm_buf_release(&text);

@@ -31,10 +31,10 @@ name_from_url(const char *url, char *buf, size_t size)
 	while (*p && *p != ':' && *p != '/' && n + 1 < size) {
 		char ch = *p++;
 
-		buf[n++] = (isalnum((unsigned char)ch) || ch == '.' ||
-			    ch == '-' || ch == '_')
-				   ? ch
-				   : '_';
+		if (!isalnum((unsigned char)ch) && ch != '.' && ch != '-' &&
+		    ch != '_')
+			ch = '_';
+		buf[n++] = ch;
 	}
 	buf[n] = '\0';
 	if (n == 0)

@@ -30,7 +30,7 @@ cmd_read_doc(const char *path, struct mm_json **out, struct mm_error *err)
 	enum mm_result rc;
 
 	*out = NULL;
-	rc = mm_read_file(path, 16u * 1024 * 1024, &text, err);
+	rc = mm_read_file(path, (size_t)16 * 1024 * 1024, &text, err);
 	if (rc == MM_OK)
 		rc = mm_yaml_parse(text.data, text.len,
 				   strcmp(path, "-") == 0 ? "standard input"

@@ -356,8 +356,8 @@ static const struct mm_arg config_set_args[] = {
 static const char *const config_set_examples[] = {
 	"mmadm config set ServiceSettings.SiteURL https://chat.example.com",
 	"mmadm config set TeamSettings.MaxUsersPerTeam 250",
-	"mmadm config set NativeAppSettings.AppCustomURLSchemes mmauth:// "
-	"mmauthbeta://",
+	("mmadm config set NativeAppSettings.AppCustomURLSchemes mmauth:// "
+	 "mmauthbeta://"),
 	"mmadm config set EmailSettings.SMTPPassword --value-file -",
 	NULL,
 };
@@ -592,7 +592,7 @@ config_edit_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK)
 		rc = run_editor(ctx, path, err);
 	if (rc == MM_OK)
-		rc = mm_read_file(path, 64u * 1024 * 1024, &after, err);
+		rc = mm_read_file(path, (size_t)64 * 1024 * 1024, &after, err);
 	if (rc != MM_OK)
 		goto out;
 	if (after.len == before.len &&
@@ -711,15 +711,17 @@ print_pairs(struct mm_ctx *ctx, const struct mm_json *pairs, const char *a,
 	const char **cells = calloc(3 * n + 1, sizeof(*cells));
 	struct mm_strv text = MM_STRV_INIT;
 	enum mm_result rc = MM_OK;
+	size_t row = 0;
 
 	if (cells == NULL)
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-	for (size_t i = 0; i < n && rc == MM_OK; i++) {
-		const struct mm_json *pair = mm_json_at(pairs, i);
+	for (const struct mm_json *pair = mm_json_first(pairs);
+	     pair != NULL && rc == MM_OK; pair = mm_json_next(pair), row++) {
+		const struct mm_json *v = mm_json_first(pair);
 
-		cells[3 * i] = mm_json_key(pair);
-		for (size_t s = 0; s < 2 && rc == MM_OK; s++) {
-			const struct mm_json *v = mm_json_at(pair, s);
+		cells[3 * row] = mm_json_key(pair);
+		for (size_t s = 0; s < 2 && rc == MM_OK;
+		     s++, v = mm_json_next(v)) {
 			struct mm_buf b1 = MM_BUF_INIT;
 
 			bool absent = mm_json_type(v) == MM_JSON_NULL ||
@@ -733,12 +735,10 @@ print_pairs(struct mm_ctx *ctx, const struct mm_json *pairs, const char *a,
 			    !mm_strv_push(&text, mm_buf_str(&b1)))
 				rc = mm_error_set(err, MM_ERR_OTHER,
 						  "out of memory");
+			if (rc == MM_OK) /* the strings outlive text.v moves */
+				cells[3 * row + 1 + s] = text.v[text.n - 1];
 			mm_buf_release(&b1);
 		}
-	}
-	for (size_t i = 0; i < n && rc == MM_OK; i++) {
-		cells[3 * i + 1] = text.v[2 * i];
-		cells[3 * i + 2] = text.v[2 * i + 1];
 	}
 	if (rc == MM_OK)
 		mm_out_rows(&ctx->out, headers, 3, cells, n);
@@ -783,7 +783,8 @@ non_default_keys(struct mm_ctx *ctx, struct mm_client *c,
 	for (size_t i = 0; rc == MM_OK && i < mm_args_npos(args); i++) {
 		const char *key = mm_args_pos(args, i);
 
-		if (mm_config_lookup(nd, key) == NULL && mm_json_size(nd) > 0) {
+		if (mm_config_lookup(nd, key) == NULL &&
+		    mm_json_first(nd) != NULL) {
 			mm_note(&ctx->out, "%s already has its default value",
 				key);
 			continue;
@@ -927,10 +928,9 @@ config_replace_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	put_warnings(ctx, c, notes);
 	if (ctx->dry_run) {
 		pairs = mm_config_compare(cfg, body);
-		for (size_t i = 0; pairs != NULL && i < mm_json_size(pairs);
-		     i++)
-			mm_note(&ctx->out, "would change %s",
-				mm_json_key(mm_json_at(pairs, i)));
+		for (const struct mm_json *m = mm_json_first(pairs); m != NULL;
+		     m = mm_json_next(m))
+			mm_note(&ctx->out, "would change %s", mm_json_key(m));
 	}
 	rc = mm_api_config_put(c, body, &after, err);
 	if (rc != MM_OK || ctx->dry_run)
@@ -1158,10 +1158,11 @@ profile_config(struct mm_ctx *ctx, const struct mm_profile *p,
 				  "profile '%s' has no token: run 'mmadm auth "
 				  "login' for it",
 				  p->name);
-	else
+	else {
 		rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_config_get(c, out, err);
+		if (rc == MM_OK)
+			rc = mm_api_config_get(c, out, err);
+	}
 	if (rc != MM_OK)
 		mm_error_prefix(err, "profile %s", p->name);
 	mm_target_release(t);

@@ -90,6 +90,7 @@ print_client_license(struct mm_ctx *ctx, const struct mm_json *map,
 	char(*dates)[96];
 	struct mm_strv vals = MM_STRV_INIT;
 	enum mm_result rc = MM_OK;
+	size_t i = 0;
 
 	if (ctx->out.format != MM_FMT_TABLE || ctx->out.columns != NULL) {
 		mm_out_doc(&ctx->out, map, NULL);
@@ -101,8 +102,8 @@ print_client_license(struct mm_ctx *ctx, const struct mm_json *map,
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < n; i++) {
-		const struct mm_json *m = mm_json_at(map, i);
+	for (const struct mm_json *m = mm_json_first(map); m != NULL;
+	     m = mm_json_next(m), i++) {
 		const char *key = mm_json_key(m), *v = mm_json_string(m);
 		size_t klen = key ? strlen(key) : 0;
 		char date[64];

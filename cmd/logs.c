@@ -124,8 +124,12 @@ emit_line(void *ud, const char *line)
 static void
 emit_page(struct emit *e, const struct mm_json *lines, size_t from)
 {
-	for (size_t i = from; i < mm_json_size(lines); i++) {
-		const char *s = mm_json_string(mm_json_at(lines, i));
+	const struct mm_json *m = mm_json_first(lines);
+
+	for (size_t i = 0; m != NULL && i < from; i++)
+		m = mm_json_next(m);
+	for (; m != NULL; m = mm_json_next(m)) {
+		const char *s = mm_json_string(m);
 
 		if (s != NULL && !emit_line(e, s))
 			break;
@@ -313,9 +317,9 @@ logs_get_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		if (rc == MM_OK && follow_on) {
 			size_t nonblank = 0;
 
-			for (size_t i = 0; i < mm_json_size(lines); i++) {
-				const char *s =
-					mm_json_string(mm_json_at(lines, i));
+			for (const struct mm_json *m = mm_json_first(lines);
+			     m != NULL; m = mm_json_next(m)) {
+				const char *s = mm_json_string(m);
 
 				while (s != NULL && *s != '\0' &&
 				       isspace((unsigned char)*s))
@@ -568,8 +572,8 @@ logs_query_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		goto out;
 	}
-	for (size_t i = 0; i < mm_json_size(doc) && rc == MM_OK; i++) {
-		const struct mm_json *node = mm_json_at(doc, i);
+	for (const struct mm_json *node = mm_json_first(doc);
+	     node != NULL && rc == MM_OK; node = mm_json_next(node)) {
 		struct mm_json *recs = table ? NULL : mm_json_new_array();
 
 		if (!table && (recs == NULL ||
@@ -578,8 +582,8 @@ logs_query_exec(struct mm_ctx *ctx, const struct mm_args *args,
 			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 			break;
 		}
-		for (size_t j = 0; j < mm_json_size(node); j++) {
-			const struct mm_json *rec = mm_json_at(node, j);
+		for (const struct mm_json *rec = mm_json_first(node);
+		     rec != NULL; rec = mm_json_next(rec)) {
 			struct mm_json *row;
 
 			if (!mm_logs_filter_match(filter, "", rec))

@@ -610,13 +610,13 @@ integrity_rows(struct mm_ctx *ctx, const struct mm_json *doc, bool records,
 					       "RESULT"};
 	static const char *const rec_head[] = {"PARENT", "CHILD", "PARENT_ID",
 					       "CHILD_ID"};
-	size_t n = mm_json_size(doc), rows = 0, ncols = 4;
+	size_t rows = 0, ncols = 4;
 	struct mm_strv cells = MM_STRV_INIT;
 	enum mm_result rc = MM_OK;
 	bool ok = true;
 
-	for (size_t i = 0; ok && i < n; i++) {
-		const struct mm_json *chk = mm_json_at(doc, i);
+	for (const struct mm_json *chk = mm_json_first(doc); ok && chk != NULL;
+	     chk = mm_json_next(chk)) {
 		const struct mm_json *data = mm_json_get(chk, "data");
 		const struct mm_json *recs = mm_json_get(data, "records");
 		const struct mm_json *e = mm_json_get(chk, "err");
@@ -629,8 +629,8 @@ integrity_rows(struct mm_ctx *ctx, const struct mm_json *doc, bool records,
 		parent = parent ? parent : "";
 		child = child ? child : "";
 		if (records) {
-			for (size_t r = 0; ok && r < mm_json_size(recs); r++) {
-				const struct mm_json *rec = mm_json_at(recs, r);
+			for (const struct mm_json *rec = mm_json_first(recs);
+			     ok && rec != NULL; rec = mm_json_next(rec)) {
 				const char *pid = mm_json_string(mm_json_get(
 						   rec, "parent_id")),
 					   *cid = mm_json_string(mm_json_get(
@@ -648,9 +648,9 @@ integrity_rows(struct mm_ctx *ctx, const struct mm_json *doc, bool records,
 			/* a Go error value often arrives as {} */
 			ok = mm_buf_puts(&b, "failed");
 			if (ok && (mm_json_type(e) != MM_JSON_OBJECT ||
-				   mm_json_size(e) > 0))
+				   mm_json_first(e) != NULL))
 				ok = mm_buf_puts(&b, ": ") && err_text(e, &b);
-		} else if (mm_json_size(recs) > 0) {
+		} else if (mm_json_first(recs) != NULL) {
 			ok = mm_buf_puts(&b, "orphaned records");
 		} else {
 			ok = mm_buf_puts(&b, "ok");
@@ -785,8 +785,9 @@ manual_test_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	req.username = mm_args_get(args, "username");
 	req.teamname = mm_args_get(args, "teamname");
 	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_system_manual_test(c, &req, &res, err);
+	if (rc != MM_OK)
+		return rc;
+	rc = mm_api_system_manual_test(c, &req, &res, err);
 	if (rc != MM_OK || res.status == 0)
 		return rc;
 	if (res.location[0] == '\0')

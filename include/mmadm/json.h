@@ -38,6 +38,18 @@ const struct mm_json *mm_json_get(const struct mm_json *j, const char *key);
 const struct mm_json *mm_json_path(const struct mm_json *j, const char *path);
 size_t mm_json_size(const struct mm_json *j); /* array or object members */
 const struct mm_json *mm_json_at(const struct mm_json *j, size_t i);
+/*
+ * Walking a container: O(1) a step, where mm_json_at(j, i) is O(i) (the
+ * members are a linked list). mm_json_first/mm_json_last return NULL when j
+ * is not an array or object or is empty; mm_json_next/mm_json_prev return
+ * NULL past the end. mm_json_size is O(n): keep it out of loop conditions.
+ *
+ *	for (m = mm_json_first(j); m != NULL; m = mm_json_next(m))
+ */
+const struct mm_json *mm_json_first(const struct mm_json *j);
+const struct mm_json *mm_json_next(const struct mm_json *item);
+const struct mm_json *mm_json_last(const struct mm_json *j);
+const struct mm_json *mm_json_prev(const struct mm_json *item);
 /* Key of an object member (as returned by mm_json_at on an object). */
 const char *mm_json_key(const struct mm_json *j);
 const char *mm_json_string(const struct mm_json *j); /* NULL if not string */
@@ -48,6 +60,17 @@ bool mm_json_is_true(const struct mm_json *j);
 bool mm_json_scalar_text(const struct mm_json *j, struct mm_buf *out);
 /* Serialize: pretty (2-space indent) or compact. Appends to out. */
 bool mm_json_print(const struct mm_json *j, bool pretty, struct mm_buf *out);
+/*
+ * The same text in pieces, for big documents: whenever out holds at least
+ * chunk bytes after a whole array or object member, flush(ud, out) is
+ * called, and is expected to consume out (mm_buf_reset); false from flush
+ * stops printing. A piece never ends inside a string, so each one is valid
+ * UTF-8 when the strings are. What is left at the end stays in out.
+ */
+bool mm_json_print_chunked(const struct mm_json *j, bool pretty,
+			   struct mm_buf *out, size_t chunk,
+			   bool (*flush)(void *ud, struct mm_buf *out),
+			   void *ud);
 bool mm_json_equal(const struct mm_json *a, const struct mm_json *b);
 
 /* Building (used by src/api request builders). */

@@ -30,7 +30,7 @@ excerpt(char *dst, size_t size, const char *src, size_t n)
 	for (size_t i = 0; i < n && j + 1 < size; i++) {
 		unsigned char ch = (unsigned char)src[i];
 
-		dst[j++] = (ch < 0x20 || ch == 0x7f) ? ' ' : (char)ch;
+		dst[j++] = (char)((ch < 0x20 || ch == 0x7f) ? ' ' : ch);
 	}
 	while (j > 0 && dst[j - 1] == ' ')
 		j--;

@@ -225,8 +225,9 @@ mm_config_nearest_key(const struct mm_json *cfg, const char *key, char *buf,
 	if (limit < 3)
 		limit = 3;
 	buf[0] = '\0';
-	if (cJSON_IsObject(CJ(cfg)))
-		nearest_walk(CJ(cfg), &path, &n);
+	if (cfg == NULL || !cJSON_IsObject(CJ(cfg)))
+		return false;
+	nearest_walk(CJ(cfg), &path, &n);
 	/* Also try the last component alone (a key given without its
 	 * section, or in the wrong one). */
 	if (n.best > limit) {

@@ -140,6 +140,8 @@ is_placeholder(const cJSON *v)
 static bool
 has_placeholder(const cJSON *v)
 {
+	if (v == NULL)
+		return false;
 	if (is_placeholder(v))
 		return true;
 	if (cJSON_IsArray(v) || cJSON_IsObject(v))
@@ -389,8 +391,9 @@ mm_config_env_var(const char *key, char *buf, size_t size)
 			buf[0] = '\0';
 			return false;
 		}
-		buf[j++] = key[i] == '.' ? '_'
-					 : (char)toupper((unsigned char)key[i]);
+		buf[j++] =
+			(char)(key[i] == '.' ? '_'
+					     : toupper((unsigned char)key[i]));
 	}
 	buf[j] = '\0';
 	return true;

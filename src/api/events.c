@@ -1,6 +1,7 @@
 /* The WebSocket event stream (see mmadm/api_events.h). */
 #include "mmadm/api.h"
 #include "mmadm/api_events.h"
+#include "mmadm/rand.h"
 #include "mmadm/ws.h"
 
 #include <stdlib.h>
@@ -353,7 +354,7 @@ mm_api_events_listen(const struct mm_events_req *r, struct mm_error *err)
 		wait = first << (attempt < 10 ? attempt : 10);
 		if (wait > cap || wait <= 0)
 			wait = cap;
-		wait = wait / 2 + rand() % (wait / 2 + 1); /* jitter */
+		wait = mm_rand_jitter(wait);
 		attempt++;
 		note(r, MM_EVENTS_RECONNECTING, err->message, wait);
 		mm_error_clear(err);

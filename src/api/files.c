@@ -311,6 +311,12 @@ check_upload_answer(struct mm_json *doc, struct mm_error *err)
 	return MM_OK;
 }
 
+/* One file of an upload: its open stream and its size. */
+struct upload_src {
+	FILE *f;
+	uint64_t size;
+};
+
 enum mm_result
 mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 		   struct mm_json **out, struct mm_error *err)
@@ -318,8 +324,7 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 	struct mm_http_part *parts = NULL;
 	struct mm_api_body body;
 	struct mm_buf path = MM_BUF_INIT;
-	FILE **files = NULL;
-	uint64_t *sizes = NULL;
+	struct upload_src *src = NULL;
 	size_t np = 0;
 	enum mm_result rc = MM_OK;
 
@@ -336,14 +341,13 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 				    "a raw upload sends exactly one file "
 				    "(%zu given)",
 				    req->npaths);
-	files = calloc(req->npaths, sizeof(*files));
-	sizes = calloc(req->npaths, sizeof(*sizes));
-	if (files == NULL || sizes == NULL) {
+	src = calloc(req->npaths, sizeof(*src));
+	if (src == NULL) {
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		goto out;
 	}
 	for (size_t i = 0; i < req->npaths && rc == MM_OK; i++)
-		rc = mm_api_open_upload(req->paths[i], &files[i], &sizes[i],
+		rc = mm_api_open_upload(req->paths[i], &src[i].f, &src[i].size,
 					err);
 	if (rc != MM_OK)
 		goto out;
@@ -361,8 +365,8 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 			goto out;
 		}
-		body.raw = files[0];
-		body.raw_size = sizes[0];
+		body.raw = src[0].f;
+		body.raw_size = src[0].size;
 	} else {
 		parts = calloc(1 + req->nclient_ids + req->npaths,
 			       sizeof(*parts));
@@ -381,8 +385,8 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 		for (size_t i = 0; i < req->npaths; i++) {
 			parts[np].name = "files";
 			parts[np].filename = mm_api_basename(req->paths[i]);
-			parts[np].file = files[i];
-			parts[np++].size = sizes[i];
+			parts[np].file = src[i].f;
+			parts[np++].size = src[i].size;
 		}
 		body.parts = parts;
 		body.nparts = np;
@@ -397,11 +401,10 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 		}
 	}
 out:
-	for (size_t i = 0; files != NULL && i < req->npaths; i++)
-		if (files[i] != NULL)
-			fclose(files[i]);
-	free(files);
-	free(sizes);
+	for (size_t i = 0; src != NULL && i < req->npaths; i++)
+		if (src[i].f != NULL)
+			fclose(src[i].f);
+	free(src);
 	free(parts);
 	mm_buf_release(&path);
 	return rc;

@@ -178,6 +178,51 @@ mm_json_at(const struct mm_json *j, size_t i)
 	return (const struct mm_json *)cJSON_GetArrayItem(CJ(j), (int)i);
 }
 
+const struct mm_json *
+mm_json_first(const struct mm_json *j)
+{
+	if (j == NULL || !(cJSON_IsArray(CJ(j)) || cJSON_IsObject(CJ(j))))
+		return NULL;
+	return (const struct mm_json *)CJ(j)->child;
+}
+
+const struct mm_json *
+mm_json_next(const struct mm_json *item)
+{
+	return item != NULL ? (const struct mm_json *)CJ(item)->next : NULL;
+}
+
+/*
+ * cJSON keeps the first member's prev pointing at the last member (parse,
+ * add, insert, detach, replace and duplicate all maintain it in 1.7.15);
+ * every other member's prev is its predecessor. Trust child->prev only when
+ * it looks like the tail, and walk otherwise.
+ */
+const struct mm_json *
+mm_json_last(const struct mm_json *j)
+{
+	const cJSON *c = CJ(mm_json_first(j));
+
+	if (c == NULL)
+		return NULL;
+	if (c->prev != NULL && c->prev->next == NULL)
+		return (const struct mm_json *)c->prev;
+	while (c->next != NULL)
+		c = c->next;
+	return (const struct mm_json *)c;
+}
+
+const struct mm_json *
+mm_json_prev(const struct mm_json *item)
+{
+	const cJSON *p = item != NULL ? CJ(item)->prev : NULL;
+
+	/* The first member's prev is the last one, whose next is NULL. */
+	if (p == NULL || p->next != CJ(item))
+		return NULL;
+	return (const struct mm_json *)p;
+}
+
 const char *
 mm_json_key(const struct mm_json *j)
 {
@@ -245,63 +290,90 @@ mm_json_scalar_text(const struct mm_json *j, struct mm_buf *out)
  * versions and uses tabs for indentation; we want 2-space indent and exact
  * integers (ids, timestamps in ms).
  */
-static bool print_value(const cJSON *c, bool pretty, int depth,
-			struct mm_buf *out);
+struct printer {
+	bool pretty;
+	struct mm_buf *out;
+	/* mm_json_print_chunked: hand out over once it holds chunk bytes */
+	size_t chunk;
+	bool (*flush)(void *ud, struct mm_buf *out);
+	void *ud;
+};
+
+static bool print_value(const cJSON *c, int depth, struct printer *pr);
+
+/* Bytes that print_string copies as they are. */
+static bool
+plain_byte(unsigned char c)
+{
+	return c >= 0x20 && c != '"' && c != '\\' && c != 0x7f;
+}
 
 static bool
 print_string(const char *s, struct mm_buf *out)
 {
 	static const char hex[] = "0123456789abcdef";
+	const unsigned char *p = (const unsigned char *)s;
 
 	if (!mm_buf_putc(out, '"'))
 		return false;
-	for (const unsigned char *p = (const unsigned char *)s; *p; p++) {
-		bool ok;
+	for (;;) {
+		const unsigned char *run = p;
+		char e[7] = {'\\', 'u', '0', '0', 0, 0, 0};
+		const char *esc = e;
 
+		while (plain_byte(*p))
+			p++;
+		if (p > run && !mm_buf_append(out, run, (size_t)(p - run)))
+			return false;
 		switch (*p) {
+		case '\0':
+			return mm_buf_putc(out, '"');
 		case '"':
-			ok = mm_buf_puts(out, "\\\"");
+			esc = "\\\"";
 			break;
 		case '\\':
-			ok = mm_buf_puts(out, "\\\\");
+			esc = "\\\\";
 			break;
 		case '\n':
-			ok = mm_buf_puts(out, "\\n");
+			esc = "\\n";
 			break;
 		case '\r':
-			ok = mm_buf_puts(out, "\\r");
+			esc = "\\r";
 			break;
 		case '\t':
-			ok = mm_buf_puts(out, "\\t");
+			esc = "\\t";
 			break;
-		default:
-			if (*p < 0x20 || *p == 0x7f) {
-				char e[7] = {'\\', 'u',          '0',
-					     '0',  hex[*p >> 4], hex[*p & 15],
-					     0};
-				ok = mm_buf_puts(out, e);
-			} else {
-				ok = mm_buf_putc(out, (char)*p);
-			}
+		default: /* other controls and DEL */
+			e[4] = hex[*p >> 4];
+			e[5] = hex[*p & 15];
+			break;
 		}
-		if (!ok)
+		if (!mm_buf_puts(out, esc))
 			return false;
+		p++;
 	}
-	return mm_buf_putc(out, '"');
 }
 
 static bool
 indent(struct mm_buf *out, int depth)
 {
-	for (int i = 0; i < depth; i++)
-		if (!mm_buf_puts(out, "  "))
+	static const char spaces[] = "                                ";
+	size_t n = 2 * (size_t)(depth > 0 ? depth : 0);
+
+	while (n > 0) {
+		size_t k = n < sizeof(spaces) - 1 ? n : sizeof(spaces) - 1;
+
+		if (!mm_buf_append(out, spaces, k))
 			return false;
+		n -= k;
+	}
 	return true;
 }
 
 static bool
-print_container(const cJSON *c, bool pretty, int depth, struct mm_buf *out)
+print_container(const cJSON *c, int depth, struct printer *pr)
 {
+	struct mm_buf *out = pr->out;
 	bool obj = cJSON_IsObject(c);
 	const cJSON *it;
 
@@ -310,27 +382,34 @@ print_container(const cJSON *c, bool pretty, int depth, struct mm_buf *out)
 	if (c->child == NULL)
 		return mm_buf_putc(out, obj ? '}' : ']');
 	for (it = c->child; it != NULL; it = it->next) {
-		if (pretty &&
+		if (pr->pretty &&
 		    (!mm_buf_putc(out, '\n') || !indent(out, depth + 1)))
 			return false;
 		if (obj) {
 			if (!print_string(it->string ? it->string : "", out) ||
-			    !mm_buf_puts(out, pretty ? ": " : ":"))
+			    !mm_buf_puts(out, pr->pretty ? ": " : ":"))
 				return false;
 		}
-		if (!print_value(it, pretty, depth + 1, out))
+		if (!print_value(it, depth + 1, pr))
 			return false;
 		if (it->next != NULL && !mm_buf_putc(out, ','))
 			return false;
+		/* Between members: never inside a string or a UTF-8 sequence.
+		 */
+		if (pr->flush != NULL && out->len >= pr->chunk &&
+		    !pr->flush(pr->ud, out))
+			return false;
 	}
-	if (pretty && (!mm_buf_putc(out, '\n') || !indent(out, depth)))
+	if (pr->pretty && (!mm_buf_putc(out, '\n') || !indent(out, depth)))
 		return false;
 	return mm_buf_putc(out, obj ? '}' : ']');
 }
 
 static bool
-print_value(const cJSON *c, bool pretty, int depth, struct mm_buf *out)
+print_value(const cJSON *c, int depth, struct printer *pr)
 {
+	struct mm_buf *out = pr->out;
+
 	switch (c->type & 0xff) {
 	case cJSON_NULL:
 		return mm_buf_puts(out, "null");
@@ -346,7 +425,7 @@ print_value(const cJSON *c, bool pretty, int depth, struct mm_buf *out)
 		return mm_buf_puts(out, c->valuestring ? c->valuestring : "");
 	case cJSON_Array:
 	case cJSON_Object:
-		return print_container(c, pretty, depth, out);
+		return print_container(c, depth, pr);
 	default:
 		return mm_buf_puts(out, "null");
 	}
@@ -355,9 +434,19 @@ print_value(const cJSON *c, bool pretty, int depth, struct mm_buf *out)
 bool
 mm_json_print(const struct mm_json *j, bool pretty, struct mm_buf *out)
 {
+	return mm_json_print_chunked(j, pretty, out, 0, NULL, NULL);
+}
+
+bool
+mm_json_print_chunked(const struct mm_json *j, bool pretty, struct mm_buf *out,
+		      size_t chunk, bool (*flush)(void *ud, struct mm_buf *out),
+		      void *ud)
+{
+	struct printer pr = {pretty, out, chunk, flush, ud};
+
 	if (j == NULL)
 		return mm_buf_puts(out, "null");
-	return print_value(CJ(j), pretty, 0, out);
+	return print_value(CJ(j), 0, &pr);
 }
 
 bool

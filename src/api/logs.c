@@ -168,8 +168,9 @@ mm_api_logs_all(struct mm_client *c, long first_page, long per_page,
 		pages[npages].offset = ftell(f);
 		pages[npages].count = 0;
 		n = mm_json_size(doc);
-		for (size_t i = 0; i < n && rc == MM_OK; i++) {
-			const char *s = mm_json_string(mm_json_at(doc, i));
+		for (const struct mm_json *m = mm_json_first(doc);
+		     m != NULL && rc == MM_OK; m = mm_json_next(m)) {
+			const char *s = mm_json_string(m);
 			size_t len;
 
 			if (s == NULL)
@@ -420,10 +421,10 @@ mm_logs_parse_time(const char *text, long long now_ms, long long *ms)
 				unit = 1000;
 				break;
 			case 'm':
-				unit = 60 * 1000;
+				unit = 60LL * 1000;
 				break;
 			case 'h':
-				unit = 3600 * 1000;
+				unit = 3600LL * 1000;
 				break;
 			case 'd':
 				unit = 86400LL * 1000;
@@ -628,8 +629,9 @@ mm_logs_tail_update(struct mm_logs_tail *t, const struct mm_json *lines)
 
 	/* The last MM_LOGS_TAIL non-empty lines, filled from the end. */
 	memset(keep, 0, sizeof(keep));
-	for (size_t i = mm_json_size(lines); i-- > 0 && k > 0;) {
-		const char *s = mm_json_string(mm_json_at(lines, i));
+	for (const struct mm_json *m = mm_json_last(lines); m != NULL && k > 0;
+	     m = mm_json_prev(m)) {
+		const char *s = mm_json_string(m);
 		size_t len;
 
 		if (s == NULL)
@@ -664,11 +666,17 @@ line_is(const struct mm_json *item, const char *want)
 	return strlen(want) == len && memcmp(s, want, len) == 0;
 }
 
+/* A non-empty line of a page: its node and its index in the page. */
+struct line_ref {
+	const struct mm_json *item;
+	size_t i;
+};
+
 long
 mm_logs_tail_find(const struct mm_logs_tail *t, const struct mm_json *lines)
 {
-	size_t n = mm_json_size(lines), m = 0;
-	size_t *idx;
+	struct line_ref *idx;
+	size_t n = mm_json_size(lines), m = 0, i = 0;
 	long found = -1;
 
 	if (t->n == 0)
@@ -676,12 +684,15 @@ mm_logs_tail_find(const struct mm_logs_tail *t, const struct mm_json *lines)
 	idx = calloc(n + 1, sizeof(*idx));
 	if (idx == NULL)
 		return -1;
-	for (size_t i = 0; i < n; i++) {
-		const char *s = mm_json_string(mm_json_at(lines, i));
+	for (const struct mm_json *it = mm_json_first(lines); it != NULL;
+	     it = mm_json_next(it), i++) {
+		const char *s = mm_json_string(it);
 		size_t len;
 
-		if (s != NULL && (trimmed(s, &len), len > 0))
-			idx[m++] = i;
+		if (s != NULL && (trimmed(s, &len), len > 0)) {
+			idx[m].item = it;
+			idx[m++].i = i;
+		}
 	}
 	/* The last place where the page's lines end like the tail. */
 	for (size_t e = m; e-- > 0 && found < 0;) {
@@ -689,10 +700,10 @@ mm_logs_tail_find(const struct mm_logs_tail *t, const struct mm_json *lines)
 		bool match = true;
 
 		for (size_t j = 0; j < k && match; j++)
-			match = line_is(mm_json_at(lines, idx[e - j]),
+			match = line_is(idx[e - j].item,
 					t->lines[t->n - 1 - j]);
 		if (match)
-			found = (long)idx[e] + 1;
+			found = (long)idx[e].i + 1;
 	}
 	free(idx);
 	return found;

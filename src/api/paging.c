@@ -51,8 +51,9 @@ mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 			return rc;
 		}
 		n = mm_json_size(items);
-		for (size_t i = 0; i < n && !stop; i++)
-			if (!item_fn(ud, mm_json_at(items, i)))
+		for (const struct mm_json *m = mm_json_first(items);
+		     m != NULL && !stop; m = mm_json_next(m))
+			if (!item_fn(ud, m))
 				stop = true;
 		mm_json_free(doc);
 		if (page_fn != NULL && !page_fn(ud, n))

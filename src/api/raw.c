@@ -148,8 +148,8 @@ field_parse(const struct mm_raw_field *rf, struct field *f,
 	}
 	if (rf->typed && eq[1] == '@') {
 		struct mm_buf text = MM_BUF_INIT;
-		enum mm_result rc =
-			mm_read_file(eq + 2, 64u * 1024 * 1024, &text, err);
+		enum mm_result rc = mm_read_file(
+			eq + 2, (size_t)64 * 1024 * 1024, &text, err);
 
 		if (rc != MM_OK) {
 			mm_buf_wipe(&text);

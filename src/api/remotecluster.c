@@ -14,7 +14,7 @@
 #define CJ(x) ((const cJSON *)(x))
 
 /* The server's RemoteOfflineAfterMillis. */
-#define RC_OFFLINE_AFTER_MS (5 * 60 * 1000)
+#define RC_OFFLINE_AFTER_MS (5L * 60 * 1000)
 
 /* Server ids are 26 letters and digits. */
 static bool

@@ -407,8 +407,8 @@ mm_api_system_schema_latest(const struct mm_json *doc, long *version,
 
 	*version = -1;
 	*name = NULL;
-	for (size_t i = 0; i < mm_json_size(doc); i++) {
-		const struct mm_json *m = mm_json_at(doc, i);
+	for (const struct mm_json *m = mm_json_first(doc); m != NULL;
+	     m = mm_json_next(m)) {
 		const struct mm_json *vj = mm_json_get(m, "version");
 
 		if (mm_json_type(vj) != MM_JSON_NUMBER)
@@ -744,8 +744,8 @@ mm_api_system_integrity_summary(const struct mm_json *doc,
 		return true;
 	if (mm_json_type(doc) != MM_JSON_ARRAY)
 		return false;
-	for (size_t i = 0; i < mm_json_size(doc); i++) {
-		const struct mm_json *chk = mm_json_at(doc, i);
+	for (const struct mm_json *chk = mm_json_first(doc); chk != NULL;
+	     chk = mm_json_next(chk)) {
 		const struct mm_json *e = mm_json_get(chk, "err");
 
 		if (mm_json_type(chk) != MM_JSON_OBJECT)

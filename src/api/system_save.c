@@ -97,6 +97,9 @@ enum mm_result
 mm_api_save(struct mm_client *c, const char *path, struct mm_save *s,
 	    struct mm_error *err)
 {
+	/* Read once: streaming or not decides what is set up here (dir,
+	 * tmp) and torn down at the end, whatever the request does. */
+	FILE *const stream = s->stream;
 	struct mm_http_resp resp;
 	struct mm_http_req req;
 	struct save_sink sink = {NULL, 0, 0};
@@ -110,8 +113,8 @@ mm_api_save(struct mm_client *c, const char *path, struct mm_save *s,
 	s->status = 0;
 	tmp[0] = '\0';
 	mm_http_resp_init(&resp);
-	if (s->stream != NULL) {
-		sink.f = s->stream;
+	if (stream != NULL) {
+		sink.f = stream;
 	} else {
 		if (s->dest != NULL && !s->overwrite && stat(s->dest, &st) == 0)
 			return mm_error_set(err, MM_ERR_IO,
@@ -152,7 +155,7 @@ mm_api_save(struct mm_client *c, const char *path, struct mm_save *s,
 	mm_strlcpy(s->location, resp.location, sizeof(s->location));
 	if (rc == MM_ERR_IO && sink.saved_errno != 0)
 		mm_error_set(err, MM_ERR_IO, "cannot write %s: %s",
-			     s->stream ? "the output" : tmp,
+			     stream ? "the output" : tmp,
 			     strerror(sink.saved_errno));
 	if (rc != MM_OK)
 		goto fail;
@@ -165,8 +168,8 @@ mm_api_save(struct mm_client *c, const char *path, struct mm_save *s,
 	}
 	s->bytes = sink.bytes;
 	mm_strlcpy(s->content_type, resp.content_type, sizeof(s->content_type));
-	if (s->stream != NULL) {
-		if (fflush(s->stream) != 0) {
+	if (stream != NULL) {
+		if (fflush(stream) != 0) {
 			rc = mm_error_set(err, MM_ERR_IO,
 					  "cannot write the output: %s",
 					  strerror(errno));
@@ -215,7 +218,7 @@ mm_api_save(struct mm_client *c, const char *path, struct mm_save *s,
 	goto out;
 fail:
 	s->path[0] = '\0';
-	if (s->stream == NULL) {
+	if (stream == NULL) {
 		if (sink.f != NULL)
 			fclose(sink.f);
 		if (tmp[0] != '\0')

@@ -139,7 +139,7 @@ mm_api_download(struct mm_client *c, const char *path, struct mm_download *d,
 		s.f = fdopen(fd, "wb");
 		/* One write(2) per 512 KiB rather than per stdio buffer. */
 		if (s.f != NULL)
-			(void)setvbuf(s.f, NULL, _IOFBF, 512 * 1024);
+			(void)setvbuf(s.f, NULL, _IOFBF, (size_t)512 * 1024);
 		if (s.f == NULL) {
 			rc = mm_error_set(err, MM_ERR_IO, "cannot open %s: %s",
 					  tmp, strerror(errno));

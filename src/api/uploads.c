@@ -48,9 +48,9 @@ mm_parse_size(const char *s, uint64_t *out)
 		if (unit == 'K')
 			mul = 1024;
 		else if (unit == 'M')
-			mul = 1024 * 1024;
+			mul = (uint64_t)1024 * 1024;
 		else if (unit == 'G')
-			mul = 1024ull * 1024 * 1024;
+			mul = (uint64_t)1024 * 1024 * 1024;
 		else
 			return false;
 		if (*rest != '\0' && strcasecmp(rest, "iB") != 0 &&

@@ -1,12 +1,108 @@
 /* --jq: filter a command's JSON output in-process with libjq; JSON lines. */
 #define _GNU_SOURCE /* fopencookie */
 #include "mmadm/cli_ext.h"
+#include "mmadm/dl.h"
 
 #include <errno.h>
 #include <jq.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+/* libjq, loaded by --jq only (mmadm/dl.h): the calls below go through
+ * this table. */
+static struct {
+	__typeof__(jq_compile) *jq_compile;
+	__typeof__(jq_get_exit_code) *jq_get_exit_code;
+	__typeof__(jq_halted) *jq_halted;
+	__typeof__(jq_init) *jq_init;
+	__typeof__(jq_next) *jq_next;
+	__typeof__(jq_set_error_cb) *jq_set_error_cb;
+	__typeof__(jq_start) *jq_start;
+	__typeof__(jq_teardown) *jq_teardown;
+	__typeof__(jv_array) *jv_array;
+	__typeof__(jv_array_append) *jv_array_append;
+	__typeof__(jv_array_get) *jv_array_get;
+	__typeof__(jv_array_length) *jv_array_length;
+	__typeof__(jv_copy) *jv_copy;
+	__typeof__(jv_dump_string) *jv_dump_string;
+	__typeof__(jv_free) *jv_free;
+	__typeof__(jv_get_kind) *jv_get_kind;
+	__typeof__(jv_invalid_get_msg) *jv_invalid_get_msg;
+	__typeof__(jv_invalid_has_msg) *jv_invalid_has_msg;
+	__typeof__(jv_number_value) *jv_number_value;
+	__typeof__(jv_parser_free) *jv_parser_free;
+	__typeof__(jv_parser_new) *jv_parser_new;
+	__typeof__(jv_parser_next) *jv_parser_next;
+	__typeof__(jv_parser_set_buf) *jv_parser_set_buf;
+	__typeof__(jv_string_length_bytes) *jv_string_length_bytes;
+	__typeof__(jv_string_value) *jv_string_value;
+} jqlib;
+
+static const struct mm_dl_sym jqlib_syms[] = {
+	MM_DL_SYM(jqlib, jq_compile),
+	MM_DL_SYM(jqlib, jq_get_exit_code),
+	MM_DL_SYM(jqlib, jq_halted),
+	MM_DL_SYM(jqlib, jq_init),
+	MM_DL_SYM(jqlib, jq_next),
+	MM_DL_SYM(jqlib, jq_set_error_cb),
+	MM_DL_SYM(jqlib, jq_start),
+	MM_DL_SYM(jqlib, jq_teardown),
+	MM_DL_SYM(jqlib, jv_array),
+	MM_DL_SYM(jqlib, jv_array_append),
+	MM_DL_SYM(jqlib, jv_array_get),
+	MM_DL_SYM(jqlib, jv_array_length),
+	MM_DL_SYM(jqlib, jv_copy),
+	MM_DL_SYM(jqlib, jv_dump_string),
+	MM_DL_SYM(jqlib, jv_free),
+	MM_DL_SYM(jqlib, jv_get_kind),
+	MM_DL_SYM(jqlib, jv_invalid_get_msg),
+	MM_DL_SYM(jqlib, jv_invalid_has_msg),
+	MM_DL_SYM(jqlib, jv_number_value),
+	MM_DL_SYM(jqlib, jv_parser_free),
+	MM_DL_SYM(jqlib, jv_parser_new),
+	MM_DL_SYM(jqlib, jv_parser_next),
+	MM_DL_SYM(jqlib, jv_parser_set_buf),
+	MM_DL_SYM(jqlib, jv_string_length_bytes),
+	MM_DL_SYM(jqlib, jv_string_value),
+	{NULL, NULL},
+};
+
+#define jq_compile (jqlib.jq_compile)
+#define jq_get_exit_code (jqlib.jq_get_exit_code)
+#define jq_halted (jqlib.jq_halted)
+#define jq_init (jqlib.jq_init)
+#define jq_next (jqlib.jq_next)
+#define jq_set_error_cb (jqlib.jq_set_error_cb)
+#define jq_start (jqlib.jq_start)
+#define jq_teardown (jqlib.jq_teardown)
+#define jv_array (jqlib.jv_array)
+#define jv_array_append (jqlib.jv_array_append)
+#define jv_array_get (jqlib.jv_array_get)
+#define jv_array_length (jqlib.jv_array_length)
+#define jv_copy (jqlib.jv_copy)
+#define jv_dump_string (jqlib.jv_dump_string)
+#define jv_free (jqlib.jv_free)
+#define jv_get_kind (jqlib.jv_get_kind)
+#define jv_invalid_get_msg (jqlib.jv_invalid_get_msg)
+#define jv_invalid_has_msg (jqlib.jv_invalid_has_msg)
+/* jv.h defines jv_is_valid as a static function calling libjq directly. */
+#define jv_is_valid(x) (jv_get_kind(x) != JV_KIND_INVALID)
+#define jv_number_value (jqlib.jv_number_value)
+#define jv_parser_free (jqlib.jv_parser_free)
+#define jv_parser_new (jqlib.jv_parser_new)
+#define jv_parser_next (jqlib.jv_parser_next)
+#define jv_parser_set_buf (jqlib.jv_parser_set_buf)
+#define jv_string_length_bytes (jqlib.jv_string_length_bytes)
+#define jv_string_value (jqlib.jv_string_value)
+
+static enum mm_result
+load_jq(struct mm_error *err)
+{
+	return mm_dl_load("libjq.so.1",
+			  "--jq needs libjq (Debian package libjq1)",
+			  jqlib_syms, err);
+}
 
 struct mm_jq {
 	jq_state *jq;
@@ -179,9 +275,14 @@ on_jq_message(void *ud, jv msg)
 enum mm_result
 mm_jq_compile(const char *expr, struct mm_jq **out, struct mm_error *err)
 {
-	struct mm_jq *q = calloc(1, sizeof(*q));
+	struct mm_jq *q;
+	enum mm_result rc;
 
 	*out = NULL;
+	rc = load_jq(err);
+	if (rc != MM_OK)
+		return rc;
+	q = calloc(1, sizeof(*q));
 	if (q == NULL)
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	q->jq = jq_init();
@@ -192,10 +293,9 @@ mm_jq_compile(const char *expr, struct mm_jq **out, struct mm_error *err)
 	}
 	jq_set_error_cb(q->jq, on_jq_message, q);
 	if (expr[0] == '\0' || !jq_compile(q->jq, expr)) {
-		enum mm_result rc = mm_error_set(
-			err, MM_ERR_USAGE, "--jq: %s",
-			q->msg.len ? mm_buf_str(&q->msg)
-				   : "empty or invalid expression");
+		rc = mm_error_set(err, MM_ERR_USAGE, "--jq: %s",
+				  q->msg.len ? mm_buf_str(&q->msg)
+					     : "empty or invalid expression");
 
 		mm_jq_free(q);
 		return rc;
@@ -332,11 +432,16 @@ mm_jq_filter_text(struct mm_jq *q, const char *text, size_t len,
 bool
 mm_json_collect(const char *text, size_t len, struct mm_buf *out)
 {
-	jv_parser *p = jv_parser_new(0);
-	jv all = jv_array(), v, dumped;
+	struct mm_error err;
+	jv_parser *p;
+	jv all, v, dumped;
 	bool ok = true;
 	int n;
 
+	if (load_jq(&err) != MM_OK)
+		return false;
+	p = jv_parser_new(0);
+	all = jv_array();
 	if (p == NULL) {
 		jv_free(all);
 		return false;

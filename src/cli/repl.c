@@ -7,6 +7,7 @@
 
 #include "cli_internal.h"
 #include "mmadm/api.h"
+#include "mmadm/dl.h"
 
 #include <dirent.h>
 #include <errno.h>
@@ -20,6 +21,48 @@
 #include <unistd.h>
 
 #define HISTORY_SIZE 1000
+
+/* libedit, loaded by the interactive shell only (mmadm/dl.h): the calls
+ * below go through this table. */
+static struct {
+	__typeof__(el_deletestr) *el_deletestr;
+	__typeof__(el_end) *el_end;
+	__typeof__(el_get) *el_get;
+	__typeof__(el_gets) *el_gets;
+	__typeof__(el_init) *el_init;
+	__typeof__(el_insertstr) *el_insertstr;
+	__typeof__(el_line) *el_line;
+	__typeof__(el_set) *el_set;
+	__typeof__(el_source) *el_source;
+	__typeof__(el_wset) *el_wset;
+	__typeof__(history) *history;
+	__typeof__(history_end) *history_end;
+	__typeof__(history_init) *history_init;
+} edit;
+
+static const struct mm_dl_sym edit_syms[] = {
+	MM_DL_SYM(edit, el_deletestr), MM_DL_SYM(edit, el_end),
+	MM_DL_SYM(edit, el_get),       MM_DL_SYM(edit, el_gets),
+	MM_DL_SYM(edit, el_init),      MM_DL_SYM(edit, el_insertstr),
+	MM_DL_SYM(edit, el_line),      MM_DL_SYM(edit, el_set),
+	MM_DL_SYM(edit, el_source),    MM_DL_SYM(edit, el_wset),
+	MM_DL_SYM(edit, history),      MM_DL_SYM(edit, history_end),
+	MM_DL_SYM(edit, history_init), {NULL, NULL},
+};
+
+#define el_deletestr (edit.el_deletestr)
+#define el_end (edit.el_end)
+#define el_get (edit.el_get)
+#define el_gets (edit.el_gets)
+#define el_init (edit.el_init)
+#define el_insertstr (edit.el_insertstr)
+#define el_line (edit.el_line)
+#define el_set (edit.el_set)
+#define el_source (edit.el_source)
+#define el_wset (edit.el_wset)
+#define history (edit.history)
+#define history_end (edit.history_end)
+#define history_init (edit.history_init)
 
 struct mm_repl {
 	struct mm_ctx *ctx;
@@ -766,7 +809,14 @@ interactive(struct mm_repl *r, struct mm_error *err)
 	struct mm_ctx *ctx = r->ctx;
 	struct mm_buf acc = MM_BUF_INIT;
 	struct mm_error one;
+	enum mm_result rc;
 
+	rc = mm_dl_load("libedit.so.2",
+			"the interactive shell needs libedit (Debian package "
+			"libedit2)",
+			edit_syms, err);
+	if (rc != MM_OK)
+		return rc;
 	if (!editor_start(r)) {
 		editor_stop(r);
 		return mm_error_set(err, MM_ERR_OTHER,

@@ -20,7 +20,7 @@
 #include <sys/types.h>
 #include <unistd.h>
 
-#define MAX_FILE_SIZE (1024 * 1024)
+#define MAX_FILE_SIZE ((off_t)1024 * 1024)
 
 static const char *const profile_keys[] = {
 	"url", "username", "auth", "token", "local", "socket", NULL,
@@ -340,8 +340,8 @@ convert_profile(const char *path, const struct mm_json *jp,
 			err, MM_ERR_CONFIG,
 			"%s: profile %s must be a mapping, not a %s", path,
 			name, mm_json_type_name(t));
-	for (size_t i = 0; rc == MM_OK && i < mm_json_size(jp); i++) {
-		const struct mm_json *v = mm_json_at(jp, i);
+	for (const struct mm_json *v = mm_json_first(jp);
+	     rc == MM_OK && v != NULL; v = mm_json_next(v)) {
 		const char *key = mm_json_key(v);
 
 		if (strcmp(key, "url") == 0) {
@@ -391,8 +391,8 @@ convert_profiles(const char *path, const struct mm_json *jps,
 	out->v = calloc(n, sizeof(*out->v));
 	if (out->v == NULL)
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-	for (size_t i = 0; i < n; i++) {
-		const struct mm_json *jp = mm_json_at(jps, i);
+	for (const struct mm_json *jp = mm_json_first(jps); jp != NULL;
+	     jp = mm_json_next(jp)) {
 		struct mm_profile *pr = &out->v[out->n++];
 		enum mm_result rc;
 
@@ -427,8 +427,8 @@ convert(const char *path, const struct mm_json *doc, struct mm_profiles *out,
 				    "%s: expected a mapping with keys active "
 				    "and profiles, not a %s",
 				    path, mm_json_type_name(t));
-	for (size_t i = 0; i < mm_json_size(doc); i++) {
-		const struct mm_json *v = mm_json_at(doc, i);
+	for (const struct mm_json *v = mm_json_first(doc); v != NULL;
+	     v = mm_json_next(v)) {
 		const char *key = mm_json_key(v);
 
 		if (strcmp(key, "active") == 0) {
@@ -470,9 +470,9 @@ wipe_tree_tokens(const struct mm_json *doc)
 {
 	const struct mm_json *jps = mm_json_get(doc, "profiles");
 
-	for (size_t i = 0; i < mm_json_size(jps); i++) {
-		const char *tok = mm_json_string(
-			mm_json_get(mm_json_at(jps, i), "token"));
+	for (const struct mm_json *jp = mm_json_first(jps); jp != NULL;
+	     jp = mm_json_next(jp)) {
+		const char *tok = mm_json_string(mm_json_get(jp, "token"));
 
 		/* The tree is ours: the const is only the accessor's. */
 		if (tok != NULL)

@@ -42,7 +42,7 @@ mm_source_name(enum mm_source s)
 static char
 ascii_lower(char c)
 {
-	return c >= 'A' && c <= 'Z' ? (char)(c - 'A' + 'a') : c;
+	return (char)(c >= 'A' && c <= 'Z' ? c - 'A' + 'a' : c);
 }
 
 /* host[:port] or [v6]:port; sets the host and port spans. */

@@ -420,6 +420,8 @@ attach(struct parse *p, cJSON *node, const yaml_event_t *ev)
 {
 	struct frame *f;
 
+	if (node == NULL)
+		return oom(p);
 	if (p->depth == 0) {
 		if (p->root != NULL) {
 			cJSON_Delete(node);

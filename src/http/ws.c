@@ -1,6 +1,9 @@
 /* WebSocket client: libcurl connects, wslay frames (see mmadm/ws.h). */
 #include "mmadm/ws.h"
 
+#include "mmadm/dl.h"
+
+#include <ctype.h>
 #include <curl/curl.h>
 #include <errno.h>
 #include <poll.h>
@@ -13,9 +16,52 @@
 #include <time.h>
 #include <wslay/wslay.h>
 
+/* wslay, loaded by `events` only (mmadm/dl.h): the calls below go
+ * through this table. */
+static struct {
+	__typeof__(wslay_event_config_set_max_recv_msg_length)
+		*wslay_event_config_set_max_recv_msg_length;
+	__typeof__(wslay_event_context_client_init)
+		*wslay_event_context_client_init;
+	__typeof__(wslay_event_context_free) *wslay_event_context_free;
+	__typeof__(wslay_event_queue_close) *wslay_event_queue_close;
+	__typeof__(wslay_event_queue_msg) *wslay_event_queue_msg;
+	__typeof__(wslay_event_recv) *wslay_event_recv;
+	__typeof__(wslay_event_send) *wslay_event_send;
+	__typeof__(wslay_event_set_error) *wslay_event_set_error;
+	__typeof__(wslay_event_want_read) *wslay_event_want_read;
+	__typeof__(wslay_event_want_write) *wslay_event_want_write;
+} wslay;
+
+static const struct mm_dl_sym wslay_syms[] = {
+	MM_DL_SYM(wslay, wslay_event_config_set_max_recv_msg_length),
+	MM_DL_SYM(wslay, wslay_event_context_client_init),
+	MM_DL_SYM(wslay, wslay_event_context_free),
+	MM_DL_SYM(wslay, wslay_event_queue_close),
+	MM_DL_SYM(wslay, wslay_event_queue_msg),
+	MM_DL_SYM(wslay, wslay_event_recv),
+	MM_DL_SYM(wslay, wslay_event_send),
+	MM_DL_SYM(wslay, wslay_event_set_error),
+	MM_DL_SYM(wslay, wslay_event_want_read),
+	MM_DL_SYM(wslay, wslay_event_want_write),
+	{NULL, NULL},
+};
+
+#define wslay_event_config_set_max_recv_msg_length                             \
+	(wslay.wslay_event_config_set_max_recv_msg_length)
+#define wslay_event_context_client_init (wslay.wslay_event_context_client_init)
+#define wslay_event_context_free (wslay.wslay_event_context_free)
+#define wslay_event_queue_close (wslay.wslay_event_queue_close)
+#define wslay_event_queue_msg (wslay.wslay_event_queue_msg)
+#define wslay_event_recv (wslay.wslay_event_recv)
+#define wslay_event_send (wslay.wslay_event_send)
+#define wslay_event_set_error (wslay.wslay_event_set_error)
+#define wslay_event_want_read (wslay.wslay_event_want_read)
+#define wslay_event_want_write (wslay.wslay_event_want_write)
+
 #define WS_GUID "258EAFA5-E914-47DA-95CA-C5AB0DC85B11"
 #define WS_MAX_HEAD 16384
-#define WS_MAX_MSG (64u * 1024 * 1024)
+#define WS_MAX_MSG ((uint64_t)64 * 1024 * 1024)
 
 struct mm_ws {
 	CURL *curl;
@@ -48,7 +94,7 @@ sha1_block(uint32_t h[5], const unsigned char *p)
 {
 	uint32_t w[80], a = h[0], b = h[1], c = h[2], d = h[3], e = h[4];
 
-	for (int i = 0; i < 16; i++)
+	for (size_t i = 0; i < 16; i++)
 		w[i] = (uint32_t)p[4 * i] << 24 | (uint32_t)p[4 * i + 1] << 16 |
 		       (uint32_t)p[4 * i + 2] << 8 | (uint32_t)p[4 * i + 3];
 	for (int i = 16; i < 80; i++)
@@ -106,7 +152,7 @@ mm_sha1(const void *data, size_t len, unsigned char out[20])
 	for (int j = 0; j < 8; j++)
 		block[63 - j] = (unsigned char)(bits >> (8 * j));
 	sha1_block(h, block);
-	for (int j = 0; j < 5; j++) {
+	for (size_t j = 0; j < 5; j++) {
 		out[4 * j] = (unsigned char)(h[j] >> 24);
 		out[4 * j + 1] = (unsigned char)(h[j] >> 16);
 		out[4 * j + 2] = (unsigned char)(h[j] >> 8);
@@ -117,8 +163,9 @@ mm_sha1(const void *data, size_t len, unsigned char out[20])
 static void
 base64(const unsigned char *in, size_t n, char *out)
 {
+	/* the 64 digits, then the padding at index 64 */
 	static const char tab[] = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnop"
-				  "qrstuvwxyz0123456789+/";
+				  "qrstuvwxyz0123456789+/=";
 	size_t o = 0;
 
 	for (size_t i = 0; i < n; i += 3) {
@@ -130,8 +177,8 @@ base64(const unsigned char *in, size_t n, char *out)
 			v |= in[i + 2];
 		out[o++] = tab[(v >> 18) & 63];
 		out[o++] = tab[(v >> 12) & 63];
-		out[o++] = i + 1 < n ? tab[(v >> 6) & 63] : '=';
-		out[o++] = i + 2 < n ? tab[v & 63] : '=';
+		out[o++] = tab[i + 1 < n ? (v >> 6) & 63 : 64];
+		out[o++] = tab[i + 2 < n ? v & 63 : 64];
 	}
 	out[o] = '\0';
 }
@@ -483,6 +530,28 @@ read_head(struct mm_ws *ws, struct mm_buf *head, struct mm_error *err)
 	}
 }
 
+/* The code of the status line "HTTP/1.x NNN ..." that starts the head, or
+ * -1 when it is not one. */
+static long
+head_status(const char *head)
+{
+	const char *p = head;
+	long v;
+
+	if (strncmp(p, "HTTP/1.", 7) != 0 || !isdigit((unsigned char)p[7]))
+		return -1;
+	p += 7;
+	while (isdigit((unsigned char)*p))
+		p++;
+	while (*p == ' ' || *p == '\t')
+		p++;
+	if (!isdigit((unsigned char)*p))
+		return -1;
+	errno = 0;
+	v = strtol(p, NULL, 10);
+	return errno == 0 ? v : -1;
+}
+
 /* A refused upgrade: status, request id and the body, for the caller. */
 static void
 refused(struct mm_ws *ws, const char *head, struct mm_http_resp *resp)
@@ -528,6 +597,7 @@ handshake(struct mm_ws *ws, const struct mm_http_config *cfg, const char *path,
 		      req = MM_BUF_INIT, head = MM_BUF_INIT;
 	unsigned char nonce[16];
 	char key[32], accept[29], got[64], upgrade[64];
+	const char *answer;
 	enum mm_result rc = MM_OK;
 	long status = 0;
 
@@ -568,8 +638,10 @@ handshake(struct mm_ws *ws, const struct mm_http_config *cfg, const char *path,
 	rc = read_head(ws, &head, err);
 	if (rc != MM_OK)
 		goto out;
-	trace_head(ws, '<', head.data);
-	if (sscanf(head.data, "HTTP/1.%*d %ld", &status) != 1) {
+	answer = mm_buf_str(&head);
+	trace_head(ws, '<', answer);
+	status = head_status(answer);
+	if (status < 0) {
 		rc = mm_error_set(err, MM_ERR_RESPONSE,
 				  "%s did not answer the WebSocket upgrade "
 				  "with HTTP",
@@ -578,12 +650,12 @@ handshake(struct mm_ws *ws, const struct mm_http_config *cfg, const char *path,
 	}
 	resp->status = status;
 	if (status != 101) {
-		refused(ws, head.data, resp);
+		refused(ws, answer, resp);
 		goto out;
 	}
-	if (!head_value(head.data, "Upgrade", upgrade, sizeof(upgrade)) ||
+	if (!head_value(answer, "Upgrade", upgrade, sizeof(upgrade)) ||
 	    strcasecmp(upgrade, "websocket") != 0 ||
-	    !head_value(head.data, "Sec-WebSocket-Accept", got, sizeof(got)) ||
+	    !head_value(answer, "Sec-WebSocket-Accept", got, sizeof(got)) ||
 	    strcmp(got, accept) != 0) {
 		rc = mm_error_set(err, MM_ERR_RESPONSE,
 				  "%s answered 101 without a valid WebSocket "
@@ -634,6 +706,11 @@ mm_ws_connect(const struct mm_http_config *cfg, const char *path,
 	CURLcode cc;
 
 	*out = NULL;
+	rc = mm_dl_load("libwslay.so.1",
+			"WebSockets need libwslay (Debian package libwslay1)",
+			wslay_syms, err);
+	if (rc != MM_OK)
+		return rc;
 	rc = mm_http_global_init(err);
 	if (rc != MM_OK)
 		return rc;

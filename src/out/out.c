@@ -307,13 +307,12 @@ mm_out_escape(const char *s, bool one_line, struct mm_buf *out)
  * same value) and invalid bytes \ufffd (JSON must be UTF-8 anyway).
  */
 static bool
-json_safe(const char *s, size_t len, struct mm_buf *out)
+json_safe_each(const char *s, size_t len,
+	       bool (*put)(void *ud, const char *s, size_t n), void *ud)
 {
 	const unsigned char *p = (const unsigned char *)s;
 	const unsigned char *end = p + len, *run = p;
 
-	if (!mm_buf_puts(out, ""))
-		return false;
 	while (p < end) {
 		uint32_t cp = 0;
 		size_t n;
@@ -328,18 +327,30 @@ json_safe(const char *s, size_t len, struct mm_buf *out)
 			p += n;
 			continue;
 		}
-		if (!mm_buf_append(out, run, (size_t)(p - run)))
+		if (p > run && !put(ud, (const char *)run, (size_t)(p - run)))
 			return false;
 		if (n > 0)
 			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
 		else
 			strcpy(esc, "\\ufffd");
-		if (!mm_buf_puts(out, esc))
+		if (!put(ud, esc, strlen(esc)))
 			return false;
 		p += n > 0 ? n : 1;
 		run = p;
 	}
-	return mm_buf_append(out, run, (size_t)(p - run));
+	return p == run || put(ud, (const char *)run, (size_t)(p - run));
+}
+
+static bool
+put_buf(void *ud, const char *s, size_t n)
+{
+	return mm_buf_append(ud, s, n);
+}
+
+static bool
+json_safe(const char *s, size_t len, struct mm_buf *out)
+{
+	return mm_buf_puts(out, "") && json_safe_each(s, len, put_buf, out);
 }
 
 /* ---- writing ---------------------------------------------------------- */
@@ -787,11 +798,32 @@ json_text(const struct mm_out *o, const struct mm_json *j, struct mm_buf *out)
 }
 
 static bool
+put_out(void *ud, const char *s, size_t n)
+{
+	return out_write(ud, s, n);
+}
+
+/* A piece of printed JSON: made terminal-safe straight into the stream. */
+static bool
+json_piece(void *ud, struct mm_buf *text)
+{
+	bool ok = json_safe_each(mm_buf_str(text), text->len, put_out, ud);
+
+	mm_buf_reset(text);
+	return ok;
+}
+
+/* Printed and written in pieces of about 64 KB: a big document is never
+ * held as text, only as its tree. */
+#define JSON_PIECE ((size_t)64 << 10)
+
+static bool
 write_json(struct mm_out *o, const struct mm_json *j)
 {
 	struct mm_buf text = MM_BUF_INIT;
-	bool ok = json_text(o, j, &text) && mm_buf_putc(&text, '\n') &&
-		  out_buf(o, &text);
+	bool ok = mm_json_print_chunked(j, o->pretty, &text, JSON_PIECE,
+					json_piece, o) &&
+		  mm_buf_putc(&text, '\n') && json_piece(o, &text);
 
 	mm_buf_release(&text);
 	return ok;
@@ -835,19 +867,18 @@ indented(struct mm_buf *out, const char *first, const char *ind,
 static bool
 flatten(const struct mm_json *j, struct mm_buf *key, struct mm_strv *kv)
 {
-	size_t n = mm_json_size(j);
 	struct mm_buf val = MM_BUF_INIT;
 	bool ok = true;
 
-	for (size_t i = 0; i < n && ok; i++) {
-		const struct mm_json *m = mm_json_at(j, i);
+	for (const struct mm_json *m = mm_json_first(j); m != NULL && ok;
+	     m = mm_json_next(m)) {
 		size_t keep = key->len;
 		const char *k = mm_json_key(m);
 
 		ok = (keep == 0 || mm_buf_putc(key, '.')) &&
 		     mm_buf_puts(key, k != NULL ? k : "");
 		if (ok && mm_json_type(m) == MM_JSON_OBJECT &&
-		    mm_json_size(m) > 0) {
+		    mm_json_first(m) != NULL) {
 			ok = flatten(m, key, kv);
 		} else if (ok) {
 			mm_buf_reset(&val);
@@ -915,8 +946,9 @@ doc_rows(struct mm_out *o, const struct mm_json *doc,
 	}
 	switch (mm_json_type(doc)) {
 	case MM_JSON_ARRAY:
-		for (size_t i = 0; ok && i < mm_json_size(doc); i++)
-			ok = emit_item(o, t, mm_json_at(doc, i), cols, ncols);
+		for (const struct mm_json *m = mm_json_first(doc);
+		     ok && m != NULL; m = mm_json_next(m))
+			ok = emit_item(o, t, m, cols, ncols);
 		break;
 	case MM_JSON_OBJECT:
 		ok = emit_item(o, t, doc, cols, ncols);
@@ -939,7 +971,7 @@ doc_rows(struct mm_out *o, const struct mm_json *doc,
 bool
 mm_out_set_columns(struct mm_out *o, const char *spec)
 {
-	size_t n = 1, i = 0;
+	size_t n = 1, i = 0, spec_len;
 	char *buf, *p, *save = NULL;
 	struct mm_column *cols;
 
@@ -948,11 +980,12 @@ mm_out_set_columns(struct mm_out *o, const char *spec)
 	for (const char *c = spec; *c; c++)
 		if (*c == ',')
 			n++;
-	buf = malloc(strlen(spec) * 2 + 2);
+	spec_len = strlen(spec);
+	buf = malloc(spec_len * 2 + 2);
 	cols = calloc(n + 1, sizeof(*cols));
 	if (buf == NULL || cols == NULL)
 		goto fail;
-	strcpy(buf, spec);
+	memcpy(buf, spec, spec_len + 1);
 	for (p = strtok_r(buf, ",", &save); p != NULL;
 	     p = strtok_r(NULL, ",", &save)) {
 		if (p[0] == '\0' || p[0] == '.' || p[strlen(p) - 1] == '.')
@@ -963,7 +996,7 @@ mm_out_set_columns(struct mm_out *o, const char *spec)
 	if (i == 0)
 		goto fail;
 	/* Headers live after the paths in the same buffer. */
-	p = buf + strlen(spec) + 1;
+	p = buf + spec_len + 1;
 	for (size_t c = 0; c < i; c++) {
 		size_t len = strlen(cols[c].path);
 
@@ -1007,8 +1040,9 @@ mm_out_doc(struct mm_out *o, const struct mm_json *doc,
 			ok = doc_keys(o, doc);
 		} else if (mm_json_type(doc) == MM_JSON_ARRAY) {
 			ok = true;
-			for (size_t i = 0; ok && i < mm_json_size(doc); i++)
-				ok = value_line(o, mm_json_at(doc, i));
+			for (const struct mm_json *m = mm_json_first(doc);
+			     ok && m != NULL; m = mm_json_next(m))
+				ok = value_line(o, m);
 		} else {
 			struct mm_buf raw = MM_BUF_INIT, line = MM_BUF_INIT;
 			const char *cell;

@@ -171,7 +171,6 @@ emit_node(struct emit *e, const struct mm_json *j)
 {
 	yaml_event_t ev;
 	enum mm_json_type t = mm_json_type(j);
-	size_t n;
 
 	switch (t) {
 	case MM_JSON_OBJECT:
@@ -180,9 +179,8 @@ emit_node(struct emit *e, const struct mm_json *j)
 					&ev, NULL, NULL, 1,
 					YAML_BLOCK_MAPPING_STYLE)))
 			return false;
-		n = mm_json_size(j);
-		for (size_t i = 0; i < n; i++) {
-			const struct mm_json *m = mm_json_at(j, i);
+		for (const struct mm_json *m = mm_json_first(j); m != NULL;
+		     m = mm_json_next(m)) {
 			const char *key = mm_json_key(m);
 
 			if (!emit_scalar(e, key != NULL ? key : "", true) ||
@@ -197,9 +195,9 @@ emit_node(struct emit *e, const struct mm_json *j)
 					&ev, NULL, NULL, 1,
 					YAML_BLOCK_SEQUENCE_STYLE)))
 			return false;
-		n = mm_json_size(j);
-		for (size_t i = 0; i < n; i++)
-			if (!emit_node(e, mm_json_at(j, i)))
+		for (const struct mm_json *m = mm_json_first(j); m != NULL;
+		     m = mm_json_next(m))
+			if (!emit_node(e, m))
 				return false;
 		return emit_event(e, &ev,
 				  yaml_sequence_end_event_initialize(&ev));

@@ -49,6 +49,8 @@ buf_grow(struct mm_buf *b, size_t extra)
 	size_t need, cap;
 	char *p;
 
+	if (b->data == NULL) /* no storage yet: empty, whatever len/cap say */
+		b->len = b->cap = 0;
 	if (extra > SIZE_MAX - b->len - 1)
 		return false;
 	need = b->len + extra + 1;
@@ -291,7 +293,7 @@ enum mm_result
 mm_read_secret_file(const char *path, struct mm_buf *out, const char *what,
 		    struct mm_error *err)
 {
-	enum mm_result rc = mm_read_file(path, 64 * 1024, out, err);
+	enum mm_result rc = mm_read_file(path, (size_t)64 * 1024, out, err);
 
 	if (rc != MM_OK)
 		return rc;
