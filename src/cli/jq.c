@@ -39,6 +39,18 @@ static struct {
 	__typeof__(jv_string_value) *jv_string_value;
 } jqlib;
 
+/*
+ * jv.h defines jv_is_valid() as a static function that calls jv_get_kind()
+ * directly; an unoptimised build emits it even when unused, so the symbol
+ * must exist: forward it to the loaded library. (The executable does not
+ * export it, so libjq's own calls are unaffected.)
+ */
+jv_kind
+jv_get_kind(jv x)
+{
+	return jqlib.jv_get_kind(x);
+}
+
 static const struct mm_dl_sym jqlib_syms[] = {
 	MM_DL_SYM(jqlib, jq_compile),
 	MM_DL_SYM(jqlib, jq_get_exit_code),
