@@ -7,81 +7,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include "fake_transport.h"
 #include "mmadm/api.h"
+#include "mmadm/api_system.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the fake transport ---- */
-struct canned {
-	long status;
-	const char *body;
-	const char *token;
-	const char *location;
-};
-
-struct sent {
-	char method[8];
-	char path[256];
-	char *body; /* NULL = no body */
-};
-
-struct fake {
-	struct canned replies[8];
-	size_t nreplies, next;
-	struct sent sent[8];
-	size_t nsent;
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	const struct canned *c;
-	struct sent *s;
-
-	(void)err;
-	assert_true(f->next < f->nreplies);
-	assert_true(f->nsent < 8);
-	s = &f->sent[f->nsent++];
-	strcpy(s->method, req->method);
-	strcpy(s->path, req->path);
-	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	c = &f->replies[f->next++];
-	resp->status = c->status;
-	if (c->body != NULL)
-		mm_buf_puts(&resp->body, c->body);
-	if (c->token != NULL)
-		strcpy(resp->token, c->token);
-	if (c->location != NULL)
-		strcpy(resp->location, c->location);
-	strcpy(resp->request_id, "hdrrequestid");
-	return MM_OK;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++)
-		free(f->sent[i].body);
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static void
-reply(struct fake *f, long status, const char *body)
-{
-	f->replies[f->nreplies].status = status;
-	f->replies[f->nreplies].body = body;
-	f->nreplies++;
-}
 
 static struct mm_json *
 parse(const char *text)
@@ -116,11 +47,12 @@ test_apperror_kinds(void **state)
 		struct mm_error err;
 		struct mm_json *out = NULL;
 
-		reply(&f, cases[i].status,
-		      "{\"id\":\"api.some.error\",\"message\":\"It "
-		      "failed.\",\"detailed_error\":\"more\",\"request_id\":"
-		      "\"bodyrequestid\",\"status_code\":400}");
-		client(&c, &f);
+		fake_reply(
+			&f, cases[i].status,
+			"{\"id\":\"api.some.error\",\"message\":\"It "
+			"failed.\",\"detailed_error\":\"more\",\"request_id\":"
+			"\"bodyrequestid\",\"status_code\":400}");
+		fake_client(&c, &f);
 		mm_error_clear(&err);
 		assert_int_equal(mm_api_request(&c, "GET", "/api/v4/x", NULL, 0,
 						&out, NULL, &err),
@@ -145,11 +77,11 @@ test_apperror_not_json(void **state)
 	struct mm_json *out = NULL;
 
 	(void)state;
-	reply(&f, 429, "limit exceeded\n\x1b[31mred");
-	reply(&f, 404, NULL);
-	reply(&f, 302, NULL);
+	fake_reply(&f, 429, "limit exceeded\n\x1b[31mred");
+	fake_reply(&f, 404, NULL);
+	fake_reply(&f, 302, NULL);
 	f.replies[2].location = "https://other.example.com/api/v4/x";
-	client(&c, &f);
+	fake_client(&c, &f);
 
 	mm_error_clear(&err);
 	assert_int_equal(
@@ -184,9 +116,9 @@ test_bad_json_2xx(void **state)
 	struct mm_json *out = NULL;
 
 	(void)state;
-	reply(&f, 200, "{\"status\":");
-	reply(&f, 200, "");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":");
+	fake_reply(&f, 200, "");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(
 		mm_api_request(&c, "GET", "/a", NULL, 0, &out, NULL, &err),
@@ -208,41 +140,42 @@ test_ping(void **state)
 	struct fake f = {0};
 	struct mm_client c;
 	struct mm_error err;
-	struct mm_ping_req req = {.full = true};
+	struct mm_system_ping_req req = {.full = true};
 	struct mm_ping_result res;
 
 	(void)state;
-	reply(&f, 200,
-	      "{\"status\":\"OK\",\"database_status\":\"OK\","
-	      "\"filestore_status\":\"OK\"}");
-	reply(&f, 200, "{\"status\":\"OK\",\"database_status\":\"UNHEALTHY\"}");
-	reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
-	reply(&f, 500, "{\"id\":\"x\",\"message\":\"boom\"}");
-	reply(&f, 200, "[1,2]");
-	client(&c, &f);
+	fake_reply(&f, 200,
+		   "{\"status\":\"OK\",\"database_status\":\"OK\","
+		   "\"filestore_status\":\"OK\"}");
+	fake_reply(&f, 200,
+		   "{\"status\":\"OK\",\"database_status\":\"UNHEALTHY\"}");
+	fake_reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
+	fake_reply(&f, 500, "{\"id\":\"x\",\"message\":\"boom\"}");
+	fake_reply(&f, 200, "[1,2]");
+	fake_client(&c, &f);
 
 	mm_error_clear(&err);
-	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err), MM_OK);
+	assert_int_equal(mm_api_system_ping_with(&c, &req, &res, &err), MM_OK);
 	assert_true(res.healthy);
 	assert_non_null(strstr(f.sent[0].path, "get_server_status=true"));
 	assert_non_null(strstr(f.sent[0].path, "use_rest_semantics=true"));
 	mm_json_free(res.doc);
 
-	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err), MM_OK);
+	assert_int_equal(mm_api_system_ping_with(&c, &req, &res, &err), MM_OK);
 	assert_false(res.healthy);
 	mm_json_free(res.doc);
 
-	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err), MM_OK);
+	assert_int_equal(mm_api_system_ping_with(&c, &req, &res, &err), MM_OK);
 	assert_false(res.healthy);
 	mm_json_free(res.doc);
 
 	mm_error_clear(&err);
-	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err),
+	assert_int_equal(mm_api_system_ping_with(&c, &req, &res, &err),
 			 MM_ERR_SERVER);
 	assert_null(res.doc);
 
 	mm_error_clear(&err);
-	assert_int_equal(mm_api_system_ping(&c, &req, &res, &err),
+	assert_int_equal(mm_api_system_ping_with(&c, &req, &res, &err),
 			 MM_ERR_RESPONSE);
 	assert_null(res.doc);
 	fake_release(&f);
@@ -437,8 +370,8 @@ test_file_test_no_overrides(void **state)
 	struct mm_file_test_result res;
 
 	(void)state;
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_file_test(&c, &req, &res, &err), MM_OK);
 	assert_int_equal(f.nsent, 1);
@@ -460,11 +393,11 @@ test_file_test_overrides_and_fallback(void **state)
 	struct mm_file_test_result res;
 
 	(void)state;
-	reply(&f, 200, fs_cfg);
-	reply(&f, 404,
-	      "{\"id\":\"api.context.404.app_error\",\"message\":\"x\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, fs_cfg);
+	fake_reply(&f, 404,
+		   "{\"id\":\"api.context.404.app_error\",\"message\":\"x\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_client(&c, &f);
 	req.driver = "amazons3";
 	req.bucket = "b1";
 	mm_error_clear(&err);
@@ -493,9 +426,9 @@ test_file_test_old_server_other_driver(void **state)
 	struct mm_file_test_result res;
 
 	(void)state;
-	reply(&f, 404, "");
-	reply(&f, 200, fs_cfg);
-	client(&c, &f);
+	fake_reply(&f, 404, "");
+	fake_reply(&f, 200, fs_cfg);
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_file_test(&c, &req, &res, &err),
 			 MM_ERR_UNAVAILABLE);
@@ -515,10 +448,11 @@ test_file_test_error_ids(void **state)
 	struct mm_file_test_result res;
 
 	(void)state;
-	reply(&f, 400,
-	      "{\"id\":\"api.admin.test_s3.missing_s3_bucket\",\"message\":"
-	      "\"Missing bucket\"}");
-	client(&c, &f);
+	fake_reply(
+		&f, 400,
+		"{\"id\":\"api.admin.test_s3.missing_s3_bucket\",\"message\":"
+		"\"Missing bucket\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_file_test(&c, &req, &res, &err),
 			 MM_ERR_REJECTED);
@@ -540,9 +474,9 @@ test_invite(void **state)
 	const char *id = "abcdefghijklmnopqrstuvwxyz";
 
 	(void)state;
-	reply(&f, 201, "\"aW52aXRl\"");
-	reply(&f, 201, "{\"id\":\"x\"}");
-	client(&c, &f);
+	fake_reply(&f, 201, "\"aW52aXRl\"");
+	fake_reply(&f, 201, "{\"id\":\"x\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(
 		mm_api_remotecluster_invite(&c, id, "pw", &invite, &err),
@@ -577,13 +511,13 @@ test_login(void **state)
 	char *token = NULL;
 
 	(void)state;
-	reply(&f, 200, "{\"id\":\"u1\",\"username\":\"admin\"}");
+	fake_reply(&f, 200, "{\"id\":\"u1\",\"username\":\"admin\"}");
 	f.replies[0].token = "tok123";
-	reply(&f, 200, "{\"id\":\"u1\"}");
-	reply(&f, 401,
-	      "{\"id\":\"mfa.validate_token.authenticate.app_error\","
-	      "\"message\":\"MFA\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"id\":\"u1\"}");
+	fake_reply(&f, 401,
+		   "{\"id\":\"mfa.validate_token.authenticate.app_error\","
+		   "\"message\":\"MFA\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_login(&c, &req, &token, &user, &err), MM_OK);
 	assert_string_equal(token, "tok123");
@@ -613,7 +547,7 @@ test_dry_run_sends_nothing(void **state)
 	struct mm_json *out = NULL;
 
 	(void)state;
-	client(&c, &f);
+	fake_client(&c, &f);
 	c.dry_run = true;
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_db_recycle(&c, &out, &err), MM_OK);

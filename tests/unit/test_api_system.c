@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include "fake_transport.h"
 #include "mmadm/api_system.h"
 
 #include <stdio.h>
@@ -15,118 +16,6 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
-
-/* ---- the fake transport ---- */
-struct canned {
-	enum mm_result rc; /* transport result (MM_OK = a response came) */
-	long status;
-	const char *body;
-	const char *content_type;
-	const char *disposition;
-	const char *location;
-	const char *version_id;
-};
-
-struct sent {
-	char method[8];
-	char path[512];
-	char *body;
-};
-
-#define FAKE_MAX 16
-struct fake {
-	struct canned replies[FAKE_MAX];
-	size_t nreplies, next;
-	struct sent sent[FAKE_MAX];
-	size_t nsent;
-	bool repeat_last; /* keep answering with the last reply */
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	const struct canned *c;
-	struct sent *s;
-
-	if (f->next >= f->nreplies && f->repeat_last && f->nreplies > 0)
-		f->next = f->nreplies - 1;
-	assert_true(f->next < f->nreplies);
-	c = &f->replies[f->next++];
-	if (f->nsent < FAKE_MAX) {
-		s = &f->sent[f->nsent++];
-		snprintf(s->method, sizeof(s->method), "%s", req->method);
-		snprintf(s->path, sizeof(s->path), "%s", req->path);
-		s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	}
-	if (c->rc != MM_OK)
-		return mm_error_set(err, c->rc, "cannot connect to server: %s",
-				    "Empty reply from server");
-	resp->status = c->status;
-	if (c->content_type)
-		snprintf(resp->content_type, sizeof(resp->content_type), "%s",
-			 c->content_type);
-	if (c->disposition)
-		snprintf(resp->content_disposition,
-			 sizeof(resp->content_disposition), "%s",
-			 c->disposition);
-	if (c->location)
-		snprintf(resp->location, sizeof(resp->location), "%s",
-			 c->location);
-	if (c->version_id)
-		snprintf(resp->version_id, sizeof(resp->version_id), "%s",
-			 c->version_id);
-	if (c->body != NULL) {
-		size_t n = strlen(c->body);
-
-		if (req->sink != NULL && c->status >= 200 && c->status < 300) {
-			/* deliver in two pieces, like a stream */
-			if (!req->sink(req->sink_ud, c->body, n / 2) ||
-			    !req->sink(req->sink_ud, c->body + n / 2,
-				       n - n / 2))
-				return mm_error_set(err, MM_ERR_IO, "sink");
-		} else {
-			mm_buf_puts(&resp->body, c->body);
-		}
-	}
-	return MM_OK;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++)
-		free(f->sent[i].body);
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static struct canned *
-reply(struct fake *f, long status, const char *body)
-{
-	struct canned *c = &f->replies[f->nreplies++];
-
-	memset(c, 0, sizeof(*c));
-	c->status = status;
-	c->body = body;
-	return c;
-}
-
-static void
-drop(struct fake *f)
-{
-	struct canned *c = &f->replies[f->nreplies++];
-
-	memset(c, 0, sizeof(*c));
-	c->rc = MM_ERR_CONNECT;
-}
 
 static struct mm_json *
 parse(const char *text)
@@ -184,13 +73,13 @@ test_version_request(void **state)
 	struct canned *r;
 
 	(void)state;
-	client(&c, &f);
-	r = reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_client(&c, &f);
+	r = fake_reply(&f, 200, "{\"status\":\"OK\"}");
 	r->version_id = "11.1.0.4521.hash.true";
 	/* an unhealthy server (500 + ping body) still tells its version */
-	r = reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
+	r = fake_reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
 	r->version_id = "11.1.0.4521.hash.false";
-	reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_version(&c, &v, &err), MM_OK);
 	assert_string_equal(f.sent[0].path, "/api/v4/system/ping");
@@ -305,11 +194,11 @@ test_ping_with_paths(void **state)
 	struct mm_system_ping_req req = {true, "dev ice"};
 
 	(void)state;
-	client(&c, &f);
-	reply(&f, 200,
-	      "{\"status\":\"OK\",\"database_status\":\"UNHEALTHY\","
-	      "\"CanReceiveNotifications\":\"unknown\"}");
-	reply(&f, 200, "[]");
+	fake_client(&c, &f);
+	fake_reply(&f, 200,
+		   "{\"status\":\"OK\",\"database_status\":\"UNHEALTHY\","
+		   "\"CanReceiveNotifications\":\"unknown\"}");
+	fake_reply(&f, 200, "[]");
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_ping_with(&c, &req, &res, &err), MM_OK);
 	assert_string_equal(f.sent[0].path,
@@ -335,11 +224,11 @@ test_ping_wait_turns_healthy(void **state)
 	struct clock k = {1000, 0, 0, 0, NULL, 0};
 
 	(void)state;
-	client(&c, &f);
-	drop(&f);                                     /* down */
-	reply(&f, 502, "<html>bad gateway</html>");   /* proxy, no app */
-	reply(&f, 500, "{\"status\":\"UNHEALTHY\"}"); /* starting */
-	reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_client(&c, &f);
+	fake_drop(&f, MM_ERR_CONNECT);                     /* down */
+	fake_reply(&f, 502, "<html>bad gateway</html>");   /* proxy, no app */
+	fake_reply(&f, 500, "{\"status\":\"UNHEALTHY\"}"); /* starting */
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
 	wait_setup(&w, &k, 60000, 2000);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_ping_wait(&c, &req, &w, &res, &err),
@@ -366,8 +255,8 @@ test_ping_wait_times_out(void **state)
 	struct clock k = {0, 0, 0, 0, NULL, 0};
 
 	(void)state;
-	client(&c, &f);
-	reply(&f, 200, "{\"status\":\"UNHEALTHY\"}");
+	fake_client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"UNHEALTHY\"}");
 	f.repeat_last = true;
 	wait_setup(&w, &k, 5000, 2000);
 	mm_error_clear(&err);
@@ -397,9 +286,9 @@ test_ping_wait_stops_on_other_errors(void **state)
 	volatile int cancel = 0;
 
 	(void)state;
-	client(&c, &f);
-	reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
-	reply(&f, 404, APPERR("api.context.404.app_error", 404));
+	fake_client(&c, &f);
+	fake_reply(&f, 500, "{\"status\":\"UNHEALTHY\"}");
+	fake_reply(&f, 404, APPERR("api.context.404.app_error", 404));
 	wait_setup(&w, &k, 60000, 1000);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_ping_wait(&c, &req, &w, &res, &err),
@@ -411,8 +300,8 @@ test_ping_wait_stops_on_other_errors(void **state)
 
 	/* a cancel during the pause ends the wait */
 	memset(&f, 0, sizeof(f));
-	client(&c, &f);
-	drop(&f);
+	fake_client(&c, &f);
+	fake_drop(&f, MM_ERR_CONNECT);
 	f.repeat_last = true;
 	memset(&k, 0, sizeof(k));
 	k.cancel_after = 3;
@@ -438,10 +327,10 @@ test_restart(void **state)
 	bool dropped;
 
 	(void)state;
-	client(&c, &f);
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	drop(&f);
-	reply(&f, 403, APPERR("api.context.permissions.app_error", 403));
+	fake_client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_drop(&f, MM_ERR_CONNECT);
+	fake_reply(&f, 403, APPERR("api.context.permissions.app_error", 403));
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_restart(&c, &out, &dropped, &err),
 			 MM_OK);
@@ -469,17 +358,19 @@ test_upgrade_and_remaps(void **state)
 	struct mm_json *out = NULL;
 
 	(void)state;
-	client(&c, &f);
-	reply(&f, 202, "{\"status\":\"OK\"}");
-	reply(&f, 429,
-	      APPERR("api.upgrade_to_enterprise.already-enterprise.app_error",
-		     429));
-	reply(&f, 403,
-	      APPERR("api.upgrade_to_enterprise.invalid-user.app_error", 403));
-	reply(&f, 404, APPERR("api.context.404.app_error", 404));
-	reply(&f, 501,
-	      APPERR("api.ai_bridge_test_helper.disabled.app_error", 501));
-	reply(&f, 404, APPERR("app.some.thing.not_found", 404));
+	fake_client(&c, &f);
+	fake_reply(&f, 202, "{\"status\":\"OK\"}");
+	fake_reply(
+		&f, 429,
+		APPERR("api.upgrade_to_enterprise.already-enterprise.app_error",
+		       429));
+	fake_reply(&f, 403,
+		   APPERR("api.upgrade_to_enterprise.invalid-user.app_error",
+			  403));
+	fake_reply(&f, 404, APPERR("api.context.404.app_error", 404));
+	fake_reply(&f, 501,
+		   APPERR("api.ai_bridge_test_helper.disabled.app_error", 501));
+	fake_reply(&f, 404, APPERR("app.some.thing.not_found", 404));
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_upgrade(&c, &out, &err), MM_OK);
 	mm_json_free(out);
@@ -519,9 +410,9 @@ test_request_shapes(void **state)
 				  "postid", 17,    true};
 
 	(void)state;
-	client(&c, &f);
+	fake_client(&c, &f);
 	for (int i = 0; i < 9; i++)
-		reply(&f, 200, "{\"status\":\"OK\"}");
+		fake_reply(&f, 200, "{\"status\":\"OK\"}");
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_notices(&c, &nreq, &out, &err), MM_OK);
 	mm_json_free(out);
@@ -584,13 +475,13 @@ test_manual_test(void **state)
 	struct canned *r;
 
 	(void)state;
-	client(&c, &f);
-	r = reply(&f, 307, "");
+	fake_client(&c, &f);
+	r = fake_reply(&f, 307, "");
 	r->location = "/channels/town-square";
-	r = reply(&f, 200, "<!doctype html><html></html>");
+	r = fake_reply(&f, 200, "<!doctype html><html></html>");
 	r->content_type = "text/html; charset=utf-8";
-	reply(&f, 400,
-	      APPERR("manaultesting.manual_test.parse.app_error", 400));
+	fake_reply(&f, 400,
+		   APPERR("manaultesting.manual_test.parse.app_error", 400));
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_manual_test(&c, &req, &res, &err),
 			 MM_OK);
@@ -755,14 +646,14 @@ test_save_named(void **state)
 	struct stat st;
 
 	(void)state;
-	client(&c, &f);
-	r = reply(&f, 200, "PK-zip-bytes");
+	fake_client(&c, &f);
+	r = fake_reply(&f, 200, "PK-zip-bytes");
 	r->disposition = "attachment; filename=\"mm_support_packet_A_1.zip\"";
 	r->content_type = "application/zip";
-	r = reply(&f, 200, "second");
+	r = fake_reply(&f, 200, "second");
 	r->disposition = "attachment; filename=\"mm_support_packet_A_1.zip\"";
-	reply(&f, 403, APPERR("api.no_license", 403));
-	reply(&f, 200, "no name"); /* no Content-Disposition */
+	fake_reply(&f, 403, APPERR("api.no_license", 403));
+	fake_reply(&f, 200, "no name"); /* no Content-Disposition */
 
 	memset(&s, 0, sizeof(s));
 	s.dir = tmpdir;
@@ -825,11 +716,11 @@ test_save_dest_and_redirect(void **state)
 	char path[256], text[64];
 
 	(void)state;
-	client(&c, &f);
-	r = reply(&f, 200, "one");
+	fake_client(&c, &f);
+	r = fake_reply(&f, 200, "one");
 	r->disposition = "attachment; filename=\"ignored.zip\"";
-	reply(&f, 200, "two");
-	r = reply(&f, 302, "");
+	fake_reply(&f, 200, "two");
+	r = fake_reply(&f, 302, "");
 	r->location = "http://localhost:8065/static/logo.png";
 	snprintf(path, sizeof(path), "%s/out.bin", tmpdir);
 

@@ -17,71 +17,7 @@
 
 #define PH MM_CONFIG_PLACEHOLDER
 
-/* ---- the fake transport ---- */
-struct sent {
-	char method[8];
-	char path[256];
-	char *body;
-	char part_name[32];
-	char part_file[64];
-	uint64_t part_size;
-};
-
-struct fake {
-	long status[8];
-	const char *reply[8];
-	size_t nreplies, next;
-	struct sent sent[8];
-	size_t nsent;
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	struct sent *s;
-
-	(void)err;
-	assert_true(f->next < f->nreplies);
-	s = &f->sent[f->nsent++];
-	strcpy(s->method, req->method);
-	strcpy(s->path, req->path);
-	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	if (req->nparts > 0) {
-		strcpy(s->part_name, req->parts[0].name);
-		strcpy(s->part_file, req->parts[0].filename);
-		s->part_size = req->parts[0].size;
-	}
-	resp->status = f->status[f->next];
-	if (f->reply[f->next] != NULL)
-		mm_buf_puts(&resp->body, f->reply[f->next]);
-	f->next++;
-	return MM_OK;
-}
-
-static void
-reply(struct fake *f, long status, const char *body)
-{
-	f->status[f->nreplies] = status;
-	f->reply[f->nreplies] = body;
-	f->nreplies++;
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++)
-		free(f->sent[i].body);
-}
+#include "fake_transport.h"
 
 static struct mm_json *
 parse(const char *text)
@@ -142,14 +78,14 @@ test_requests(void **state)
 	struct mm_config_get_req req = {true, true};
 
 	(void)state;
-	reply(&f, 200, "{\"A\":1}");
-	reply(&f, 200, "[1]");
-	reply(&f, 200, "{\"A\":{}}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"SiteURL\":\"x\"}");
-	reply(&f, 200, "{\"ServiceSettings\":{\"SiteURL\":true}}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"A\":1}");
+	fake_reply(&f, 200, "[1]");
+	fake_reply(&f, 200, "{\"A\":{}}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"SiteURL\":\"x\"}");
+	fake_reply(&f, 200, "{\"ServiceSettings\":{\"SiteURL\":true}}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_config_get_with(&c, &req, &out, &err), MM_OK);
 	assert_string_equal(f.sent[0].path, "/api/v4/config?remove_masked=true"
@@ -605,21 +541,22 @@ test_license_upload(void **state)
 	req.file = tmp;
 	req.size = 13;
 	req.filename = "my.license";
-	reply(&f, 200, "{\"id\":\"lic1\",\"sku_short_name\":\"enterprise\"}");
-	reply(&f, 201, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"something\":\"else\"}");
-	reply(&f, 400,
-	      "{\"id\":\"api.license.add_license.invalid.app_error\","
-	      "\"message\":\"Invalid license file.\"}");
-	client(&c, &f);
+	fake_reply(&f, 200,
+		   "{\"id\":\"lic1\",\"sku_short_name\":\"enterprise\"}");
+	fake_reply(&f, 201, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"something\":\"else\"}");
+	fake_reply(&f, 400,
+		   "{\"id\":\"api.license.add_license.invalid.app_error\","
+		   "\"message\":\"Invalid license file.\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_license_upload(&c, &req, &out, &err), MM_OK);
 	assert_true(mm_license_is_object(out));
 	assert_string_equal(f.sent[0].path, "/api/v4/license");
 	assert_string_equal(f.sent[0].method, "POST");
-	assert_string_equal(f.sent[0].part_name, "license");
-	assert_string_equal(f.sent[0].part_file, "my.license");
-	assert_int_equal(f.sent[0].part_size, 13);
+	assert_string_equal(f.sent[0].part[0].name, "license");
+	assert_string_equal(f.sent[0].part[0].filename, "my.license");
+	assert_int_equal(f.sent[0].part[0].size, 13);
 	mm_json_free(out);
 	assert_int_equal(mm_api_license_upload(&c, &req, &out, &err), MM_OK);
 	assert_false(mm_license_is_object(out));
@@ -651,13 +588,13 @@ test_license_requests(void **state)
 	struct mm_trial_req t;
 
 	(void)state;
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"IsLicensed\":\"false\"}");
-	reply(&f, 200, "{\"load\":523}");
-	reply(&f, 200, "{\"load\":\"x\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"IsLicensed\":\"false\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"IsLicensed\":\"false\"}");
+	fake_reply(&f, 200, "{\"load\":523}");
+	fake_reply(&f, 200, "{\"load\":\"x\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"IsLicensed\":\"false\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_license_remove(&c, &out, &err), MM_OK);
 	assert_string_equal(f.sent[0].method, "DELETE");

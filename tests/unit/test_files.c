@@ -22,119 +22,7 @@
 
 #define MIB (1024ull * 1024)
 
-/* ---- the fake transport ---- */
-struct canned {
-	long status;
-	const char *body;
-	const char *disposition;
-	enum mm_result fail; /* != MM_OK: a transport failure instead */
-};
-
-struct sent {
-	char method[8];
-	char path[256];
-	char *body;          /* JSON body, NULL if none */
-	unsigned char *data; /* raw upload bytes read from the stream */
-	uint64_t data_len;
-	uint64_t data_start; /* stream position when the request began */
-	char parts[512];     /* "name=value|name<filename:size|..." */
-};
-
-struct fake {
-	struct canned replies[16];
-	size_t nreplies, next;
-	struct sent sent[16];
-	size_t nsent;
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	const struct canned *c;
-	struct sent *s;
-
-	assert_true(f->next < f->nreplies);
-	assert_true(f->nsent < 16);
-	s = &f->sent[f->nsent++];
-	memset(s, 0, sizeof(*s));
-	strcpy(s->method, req->method);
-	strcpy(s->path, req->path);
-	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	if (req->upload != NULL) {
-		s->data_start = (uint64_t)ftello(req->upload);
-		s->data = malloc(req->upload_size + 1);
-		assert_non_null(s->data);
-		s->data_len = fread(s->data, 1, req->upload_size, req->upload);
-		if (req->progress != NULL)
-			req->progress(req->progress_ud, s->data_len,
-				      req->upload_size);
-	}
-	for (size_t i = 0; i < req->nparts; i++) {
-		const struct mm_http_part *p = &req->parts[i];
-		size_t n = strlen(s->parts);
-
-		if (p->file != NULL)
-			snprintf(s->parts + n, sizeof(s->parts) - n,
-				 "%s<%s:%llu|", p->name, p->filename,
-				 (unsigned long long)p->size);
-		else
-			snprintf(s->parts + n, sizeof(s->parts) - n, "%s=%s|",
-				 p->name, p->value);
-	}
-	c = &f->replies[f->next++];
-	if (c->fail != MM_OK)
-		return mm_error_set(err, c->fail, "simulated failure");
-	resp->status = c->status;
-	if (c->disposition != NULL)
-		strcpy(resp->content_disposition, c->disposition);
-	if (c->body != NULL) {
-		if (req->sink != NULL && c->status >= 200 && c->status < 300) {
-			/* Two pieces, as a network would deliver it. */
-			size_t n = strlen(c->body), half = n / 2;
-
-			if (!req->sink(req->sink_ud, c->body, half) ||
-			    !req->sink(req->sink_ud, c->body + half, n - half))
-				return mm_error_set(err, MM_ERR_IO, "sink");
-		} else {
-			mm_buf_puts(&resp->body, c->body);
-		}
-	}
-	return MM_OK;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++) {
-		free(f->sent[i].body);
-		free(f->sent[i].data);
-	}
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static void
-reply(struct fake *f, long status, const char *body)
-{
-	f->replies[f->nreplies].status = status;
-	f->replies[f->nreplies].body = body;
-	f->nreplies++;
-}
-
-static void
-drop(struct fake *f, enum mm_result kind)
-{
-	f->replies[f->nreplies].fail = kind;
-	f->nreplies++;
-}
+#include "fake_transport.h"
 
 /* A temporary file of n bytes whose byte i is (i * 7 + i / 251) & 255. */
 static FILE *
@@ -258,11 +146,11 @@ test_send_chunks(void **state)
 	FILE *fp = pattern_file(12 * MIB, path, sizeof(path));
 
 	(void)state;
-	reply(&f, 200, us);
-	reply(&f, 204, NULL);
-	reply(&f, 204, NULL);
-	reply(&f, 200, "{\"id\":\"fileid\",\"size\":12582912}");
-	client(&c, &f);
+	fake_reply(&f, 200, us);
+	fake_reply(&f, 204, NULL);
+	fake_reply(&f, 204, NULL);
+	fake_reply(&f, 200, "{\"id\":\"fileid\",\"size\":12582912}");
+	fake_client(&c, &f);
 	memset(&s, 0, sizeof(s));
 	s.upload_id = "upid";
 	s.file = fp;
@@ -314,11 +202,11 @@ test_send_resumes_where_server_stopped(void **state)
 	FILE *fp = pattern_file(8 * MIB, path, sizeof(path));
 
 	(void)state;
-	reply(&f, 200, us0);
-	drop(&f, MM_ERR_CONNECT); /* the connection drops mid-chunk */
-	reply(&f, 200, us1);      /* the server kept 6 MiB + 17 bytes */
-	reply(&f, 200, "{\"id\":\"fileid\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, us0);
+	fake_drop(&f, MM_ERR_CONNECT); /* the connection drops mid-chunk */
+	fake_reply(&f, 200, us1);      /* the server kept 6 MiB + 17 bytes */
+	fake_reply(&f, 200, "{\"id\":\"fileid\"}");
+	fake_client(&c, &f);
 	memset(&s, 0, sizeof(s));
 	s.upload_id = "upid";
 	s.file = fp;
@@ -357,15 +245,15 @@ test_send_resume_at_start_and_gives_up(void **state)
 	FILE *fp = pattern_file(1000, path, sizeof(path));
 
 	(void)state;
-	reply(&f, 200, us); /* an earlier run stopped at 400 */
-	reply(&f, 500,
-	      "{\"id\":\"app.upload.upload_data.read_file."
-	      "app_error\",\"message\":\"boom\"}");
-	reply(&f, 200, us);
-	drop(&f, MM_ERR_CONNECT);
-	reply(&f, 200, us);
-	drop(&f, MM_ERR_CONNECT);
-	client(&c, &f);
+	fake_reply(&f, 200, us); /* an earlier run stopped at 400 */
+	fake_reply(&f, 500,
+		   "{\"id\":\"app.upload.upload_data.read_file."
+		   "app_error\",\"message\":\"boom\"}");
+	fake_reply(&f, 200, us);
+	fake_drop(&f, MM_ERR_CONNECT);
+	fake_reply(&f, 200, us);
+	fake_drop(&f, MM_ERR_CONNECT);
+	fake_client(&c, &f);
 	memset(&s, 0, sizeof(s));
 	s.upload_id = "upid";
 	s.file = fp;
@@ -401,11 +289,11 @@ test_send_rejections_are_final(void **state)
 
 	(void)state;
 	/* 400 from the server: not resumed. */
-	reply(&f, 200, us);
-	reply(&f, 400,
-	      "{\"id\":\"app.upload.upload_data.first_part_too_"
-	      "small.app_error\",\"message\":\"too small\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, us);
+	fake_reply(&f, 400,
+		   "{\"id\":\"app.upload.upload_data.first_part_too_"
+		   "small.app_error\",\"message\":\"too small\"}");
+	fake_client(&c, &f);
 	memset(&s, 0, sizeof(s));
 	s.upload_id = "upid";
 	s.file = fp;
@@ -421,17 +309,17 @@ test_send_rejections_are_final(void **state)
 	assert_int_equal(f.nsent, 2);
 	assert_int_equal(s.resumes, 0);
 	/* A session for another size: the wrong file. */
-	reply(&g, 200, other);
-	client(&c, &g);
+	fake_reply(&g, 200, other);
+	fake_client(&c, &g);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_upload_send(&c, &s, &info, &err), MM_ERR_USAGE);
 	assert_non_null(strstr(err.message, "expects 999 bytes"));
 	assert_int_equal(g.nsent, 1);
 	/* The session is gone. */
-	reply(&h, 404,
-	      "{\"id\":\"app.upload.get.app_error\",\"message\":"
-	      "\"Failed to get upload.\"}");
-	client(&c, &h);
+	fake_reply(&h, 404,
+		   "{\"id\":\"app.upload.get.app_error\",\"message\":"
+		   "\"Failed to get upload.\"}");
+	fake_client(&c, &h);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_upload_send(&c, &s, &info, &err),
 			 MM_ERR_NOTFOUND);
@@ -476,7 +364,7 @@ test_send_dry_run(void **state)
 	FILE *fp = pattern_file(1000, path, sizeof(path));
 
 	(void)state;
-	client(&c, &f);
+	fake_client(&c, &f);
 	c.dry_run = true;
 	c.dry_run_fn = describe;
 	c.dry_run_ud = &d;
@@ -511,10 +399,11 @@ test_create_and_list(void **state)
 	struct mm_upload_create cr;
 
 	(void)state;
-	reply(&f, 201, "{\"id\":\"upid\",\"file_size\":5,\"file_offset\":0}");
-	reply(&f, 200, "null");
-	reply(&f, 200, "{\"not\":\"a list\"}");
-	client(&c, &f);
+	fake_reply(&f, 201,
+		   "{\"id\":\"upid\",\"file_size\":5,\"file_offset\":0}");
+	fake_reply(&f, 200, "null");
+	fake_reply(&f, 200, "{\"not\":\"a list\"}");
+	fake_client(&c, &f);
 	memset(&cr, 0, sizeof(cr));
 	cr.filename = "import.zip";
 	cr.file_size = 5000000000ull;
@@ -560,12 +449,12 @@ test_file_upload_multipart_and_raw(void **state)
 	char expect[512];
 
 	(void)state;
-	reply(&f, 201,
-	      "{\"file_infos\":[{\"id\":\"a\"},{\"id\":\"b\"}],"
-	      "\"client_ids\":[\"c1\",\"c 2\"]}");
-	reply(&f, 201, "{\"file_infos\":[{\"id\":\"a\"}]}");
-	reply(&f, 201, "{\"unexpected\":true}");
-	client(&c, &f);
+	fake_reply(&f, 201,
+		   "{\"file_infos\":[{\"id\":\"a\"},{\"id\":\"b\"}],"
+		   "\"client_ids\":[\"c1\",\"c 2\"]}");
+	fake_reply(&f, 201, "{\"file_infos\":[{\"id\":\"a\"}]}");
+	fake_reply(&f, 201, "{\"unexpected\":true}");
+	fake_client(&c, &f);
 	memset(&req, 0, sizeof(req));
 	req.channel_id = "chan";
 	req.paths = paths;
@@ -664,21 +553,15 @@ test_fetch_into_directory(void **state)
 
 	(void)state;
 	assert_non_null(mkdtemp(dir));
-	f.replies[0] = (struct canned){200, "first body",
-				       "attachment; "
-				       "filename=\"../r.txt\"",
-				       MM_OK};
-	f.replies[1] = (struct canned){200, "second body",
-				       "attachment;filename=\"r.txt\"", MM_OK};
-	f.replies[2] = (struct canned){200, "third body",
-				       "inline;filename=\"r.txt\"; "
-				       "filename*=UTF-8''r.txt",
-				       MM_OK};
-	f.replies[3] = (struct canned){200, "no name", NULL, MM_OK};
-	f.replies[4] = (struct canned){500, "{\"id\":\"x\",\"message\":\"m\"}",
-				       NULL, MM_OK};
-	f.nreplies = 5;
-	client(&c, &f);
+	fake_reply(&f, 200, "first body")->disposition =
+		"attachment; filename=\"../r.txt\"";
+	fake_reply(&f, 200, "second body")->disposition =
+		"attachment;filename=\"r.txt\"";
+	fake_reply(&f, 200, "third body")->disposition =
+		"inline;filename=\"r.txt\"; filename*=UTF-8''r.txt";
+	fake_reply(&f, 200, "no name");
+	fake_reply(&f, 500, "{\"id\":\"x\",\"message\":\"m\"}");
+	fake_client(&c, &f);
 	memset(&fe, 0, sizeof(fe));
 	fe.dest = dir;
 	mm_error_clear(&err);
@@ -738,10 +621,10 @@ test_fetch_to_file_and_stream(void **state)
 	(void)state;
 	assert_non_null(mkdtemp(dir));
 	snprintf(file, sizeof(file), "%s/out.bin", dir);
-	reply(&f, 503, "upstream down");
-	reply(&f, 200, "payload");
-	reply(&f, 200, "streamed");
-	client(&c, &f);
+	fake_reply(&f, 503, "upstream down");
+	fake_reply(&f, 200, "payload");
+	fake_reply(&f, 200, "streamed");
+	fake_client(&c, &f);
 	memset(&fe, 0, sizeof(fe));
 	fe.dest = file;
 	mm_error_clear(&err);
@@ -782,11 +665,11 @@ test_brand(void **state)
 	FILE *fp = pattern_file(33, p, sizeof(p));
 
 	(void)state;
-	reply(&f, 404, NULL);
-	reply(&f, 404, "{\"id\":\"api.other\",\"message\":\"other\"}");
-	reply(&f, 201, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	client(&c, &f);
+	fake_reply(&f, 404, NULL);
+	fake_reply(&f, 404, "{\"id\":\"api.other\",\"message\":\"other\"}");
+	fake_reply(&f, 201, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_client(&c, &f);
 	memset(&fe, 0, sizeof(fe));
 	fe.stream = stdout;
 	mm_error_clear(&err);
@@ -824,12 +707,12 @@ test_saml(void **state)
 	FILE *fp = pattern_file(5, p, sizeof(p));
 
 	(void)state;
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"num_affected\":2}");
-	reply(&f, 200, "{\"num_affected\":\"two\"}");
-	reply(&f, 200, "[true]");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"num_affected\":2}");
+	fake_reply(&f, 200, "{\"num_affected\":\"two\"}");
+	fake_reply(&f, 200, "[true]");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_null(mm_api_saml_cert_kind("other"));
 	assert_string_equal(mm_api_saml_cert_kind("idp"), "idp");
@@ -883,14 +766,14 @@ test_s3_test(void **state)
 	struct mm_file_test_result res;
 
 	(void)state;
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200,
-	      "{\"FileSettings\":{\"DriverName\":\"local\","
-	      "\"AmazonS3Bucket\":\"\"}}");
-	reply(&f, 400,
-	      "{\"id\":\"api.admin.test_s3.missing_s3_bucket\","
-	      "\"message\":\"S3 Bucket is required\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200,
+		   "{\"FileSettings\":{\"DriverName\":\"local\","
+		   "\"AmazonS3Bucket\":\"\"}}");
+	fake_reply(&f, 400,
+		   "{\"id\":\"api.admin.test_s3.missing_s3_bucket\","
+		   "\"message\":\"S3 Bucket is required\"}");
+	fake_client(&c, &f);
 	memset(&req, 0, sizeof(req));
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_file_s3_test(&c, &req, &res, &err), MM_OK);

@@ -8,6 +8,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include "fake_transport.h"
 #include "mmadm/api.h"
 #include "mmadm/api_plugins.h"
 
@@ -15,81 +16,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-
-struct sent {
-	char method[8];
-	char path[1024];
-	char *body;
-	size_t nparts;
-	char names[2][32];
-	char values[2][32];
-	char filename[128];
-	uint64_t size;
-	bool streamed;
-};
-
-struct fake {
-	long status[8];
-	const char *body[8];
-	size_t nreplies, next;
-	struct sent sent[8];
-	size_t nsent;
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	struct sent *s;
-
-	(void)err;
-	assert_true(f->next < f->nreplies);
-	s = &f->sent[f->nsent++];
-	strcpy(s->method, req->method);
-	strcpy(s->path, req->path);
-	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	s->nparts = req->nparts;
-	for (size_t i = 0; i < req->nparts && i < 2; i++) {
-		const struct mm_http_part *p = &req->parts[i];
-
-		strcpy(s->names[i], p->name);
-		strcpy(s->values[i], p->value ? p->value : "");
-		if (p->file != NULL) {
-			strcpy(s->filename, p->filename);
-			s->size = p->size;
-			s->streamed = true;
-		}
-	}
-	resp->status = f->status[f->next];
-	if (f->body[f->next] != NULL)
-		mm_buf_puts(&resp->body, f->body[f->next]);
-	f->next++;
-	return MM_OK;
-}
-
-static void
-reply(struct fake *f, long status, const char *body)
-{
-	f->status[f->nreplies] = status;
-	f->body[f->nreplies] = body;
-	f->nreplies++;
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++)
-		free(f->sent[i].body);
-}
 
 static struct mm_json *
 parse(const char *text)
@@ -188,11 +114,12 @@ test_upload(void **state)
 	assert_true(fd >= 0);
 	assert_int_equal(write(fd, "bundle-bytes", 12), 12);
 	close(fd);
-	reply(&f, 201, "{\"id\":\"com.example.demo\"}");
-	reply(&f, 501,
-	      "{\"id\":\"app.plugin.upload_disabled.app_error\",\"message\":"
-	      "\"Plugin uploads have been disabled.\"}");
-	client(&c, &f);
+	fake_reply(&f, 201, "{\"id\":\"com.example.demo\"}");
+	fake_reply(
+		&f, 501,
+		"{\"id\":\"app.plugin.upload_disabled.app_error\",\"message\":"
+		"\"Plugin uploads have been disabled.\"}");
+	fake_client(&c, &f);
 	memset(&u, 0, sizeof(u));
 	u.path = path;
 	u.force = true;
@@ -200,19 +127,19 @@ test_upload(void **state)
 	assert_int_equal(mm_api_plugin_upload(&c, &u, &out, &err), MM_OK);
 	assert_string_equal(f.sent[0].path, "/api/v4/plugins");
 	assert_int_equal(f.sent[0].nparts, 2);
-	assert_string_equal(f.sent[0].names[0], "force");
-	assert_string_equal(f.sent[0].values[0], "true");
-	assert_string_equal(f.sent[0].names[1], "plugin");
-	assert_true(f.sent[0].streamed);
-	assert_int_equal(f.sent[0].size, 12);
-	assert_string_equal(f.sent[0].filename, strrchr(path, '/') + 1);
+	assert_string_equal(f.sent[0].part[0].name, "force");
+	assert_string_equal(f.sent[0].part[0].value, "true");
+	assert_string_equal(f.sent[0].part[1].name, "plugin");
+	assert_true(f.sent[0].part[1].file);
+	assert_int_equal(f.sent[0].part[1].size, 12);
+	assert_string_equal(f.sent[0].part[1].filename, strrchr(path, '/') + 1);
 	mm_json_free(out);
 
 	u.force = false;
 	assert_int_equal(mm_api_plugin_upload(&c, &u, &out, &err),
 			 MM_ERR_UNAVAILABLE);
 	assert_int_equal(f.sent[1].nparts, 1);
-	assert_string_equal(f.sent[1].names[0], "plugin");
+	assert_string_equal(f.sent[1].part[0].name, "plugin");
 	assert_non_null(strstr(err.message, "EnableUploads"));
 	unlink(path);
 
@@ -233,20 +160,20 @@ test_actions(void **state)
 	struct mm_json *out = NULL;
 
 	(void)state;
-	reply(&f, 201, "{\"id\":\"todo\"}");
-	reply(&f, 501,
-	      "{\"id\":\"app.plugin.disabled.app_error\",\"message\":"
-	      "\"Plugins have been disabled.\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 404,
-	      "{\"id\":\"app.plugin.not_installed.app_error\",\"message\":"
-	      "\"Plugin is not installed.\"}");
-	reply(&f, 200, NULL);
-	reply(&f, 501,
-	      "{\"id\":\"app.plugin.disabled.app_error\",\"message\":"
-	      "\"Plugins have been disabled.\"}");
-	client(&c, &f);
+	fake_reply(&f, 201, "{\"id\":\"todo\"}");
+	fake_reply(&f, 501,
+		   "{\"id\":\"app.plugin.disabled.app_error\",\"message\":"
+		   "\"Plugins have been disabled.\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 404,
+		   "{\"id\":\"app.plugin.not_installed.app_error\",\"message\":"
+		   "\"Plugin is not installed.\"}");
+	fake_reply(&f, 200, NULL);
+	fake_reply(&f, 501,
+		   "{\"id\":\"app.plugin.disabled.app_error\",\"message\":"
+		   "\"Plugins have been disabled.\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_plugin_install_url(&c,
 						   "https://h/p.tar.gz?a=1&b",
@@ -318,11 +245,11 @@ test_marketplace(void **state)
 			 MM_ERR_USAGE);
 	assert_int_equal(MM_MARKETPLACE_PER_PAGE, 100);
 
-	reply(&f, 201, "{\"id\":\"zoom\"}");
-	reply(&f, 501,
-	      "{\"id\":\"app.plugin.marketplace_disabled.app_error\","
-	      "\"message\":\"Marketplace has been disabled.\"}");
-	client(&c, &f);
+	fake_reply(&f, 201, "{\"id\":\"zoom\"}");
+	fake_reply(&f, 501,
+		   "{\"id\":\"app.plugin.marketplace_disabled.app_error\","
+		   "\"message\":\"Marketplace has been disabled.\"}");
+	fake_client(&c, &f);
 	assert_int_equal(
 		mm_api_marketplace_install(&c, "zoom", NULL, &out, &err),
 		MM_OK);
@@ -357,8 +284,8 @@ test_reattach(void **state)
 				      "\"PluginReattachConfig\":{}}");
 
 	(void)state;
-	reply(&f, 200, NULL);
-	client(&c, &f);
+	fake_reply(&f, 200, NULL);
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_plugin_reattach(&c, good, &out, &err), MM_OK);
 	assert_null(out);

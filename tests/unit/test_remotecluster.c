@@ -8,87 +8,13 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include "fake_transport.h"
 #include "mmadm/api.h"
 #include "mmadm/api_remotecluster.h"
 
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-
-/* ---- the fake transport ---- */
-struct sent {
-	char method[8];
-	char path[512];
-	char *body;
-	char headers[4][256];
-	size_t nheaders;
-	bool no_auth;
-	size_t nparts;
-	char part_name[32];
-	uint64_t part_size, upload_size;
-	bool upload;
-};
-
-struct fake {
-	long status[8];
-	const char *body[8];
-	size_t nreplies, next;
-	struct sent sent[8];
-	size_t nsent;
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	struct sent *s;
-
-	(void)err;
-	assert_true(f->next < f->nreplies);
-	s = &f->sent[f->nsent++];
-	strcpy(s->method, req->method);
-	strcpy(s->path, req->path);
-	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	for (size_t i = 0; req->headers && req->headers[i]; i++)
-		strcpy(s->headers[s->nheaders++], req->headers[i]);
-	s->no_auth = req->no_auth;
-	s->nparts = req->nparts;
-	if (req->nparts > 0) {
-		strcpy(s->part_name, req->parts[0].name);
-		s->part_size = req->parts[0].size;
-	}
-	s->upload = req->upload != NULL;
-	s->upload_size = req->upload_size;
-	resp->status = f->status[f->next];
-	if (f->body[f->next] != NULL)
-		mm_buf_puts(&resp->body, f->body[f->next]);
-	f->next++;
-	return MM_OK;
-}
-
-static void
-reply(struct fake *f, long status, const char *body)
-{
-	f->status[f->nreplies] = status;
-	f->body[f->nreplies] = body;
-	f->nreplies++;
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++)
-		free(f->sent[i].body);
-}
 
 static struct mm_json *
 parse(const char *text)
@@ -174,9 +100,9 @@ test_list_paged(void **state)
 	struct mm_error err;
 
 	(void)state;
-	reply(&f, 200, "[{\"remote_id\":\"a\"},{\"remote_id\":\"b\"}]");
-	reply(&f, 200, "[{\"remote_id\":\"c\"}]");
-	client(&c, &f);
+	fake_reply(&f, 200, "[{\"remote_id\":\"a\"},{\"remote_id\":\"b\"}]");
+	fake_reply(&f, 200, "[{\"remote_id\":\"c\"}]");
+	fake_client(&c, &f);
 	memset(&flt, 0, sizeof(flt));
 	flt.only_confirmed = true;
 	memset(&req, 0, sizeof(req));
@@ -274,11 +200,11 @@ test_create(void **state)
 	struct mm_rc_create_req r = {"branch", NULL, TEAM, NULL};
 
 	(void)state;
-	reply(&f, 201,
-	      "{\"remote_cluster\":{\"remote_id\":\"" RID "\",\"token\":"
-	      "\"leak\"},\"invite\":\"aW52\",\"password\":\"gen\"}");
-	reply(&f, 201, "{\"invite\":\"x\"}");
-	client(&c, &f);
+	fake_reply(&f, 201,
+		   "{\"remote_cluster\":{\"remote_id\":\"" RID "\",\"token\":"
+		   "\"leak\"},\"invite\":\"aW52\",\"password\":\"gen\"}");
+	fake_reply(&f, 201, "{\"invite\":\"x\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_remotecluster_create(&c, &r, &out, &err),
 			 MM_OK);
@@ -318,16 +244,16 @@ test_patch_get_delete(void **state)
 	struct mm_rc_patch_req p = {"New name", NULL};
 
 	(void)state;
-	reply(&f, 200,
-	      "{\"remote_id\":\"" RID "\",\"display_name\":\"New name\","
-	      "\"token\":\"tok1\",\"remote_token\":\"tok2\"}");
-	reply(&f, 200, "{\"remote_id\":\"" RID "\",\"token\":\"\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 204, NULL);
-	reply(&f, 404,
-	      "{\"id\":\"api.remote_cluster.get.not_found\",\"message\":"
-	      "\"Not found.\"}");
-	client(&c, &f);
+	fake_reply(&f, 200,
+		   "{\"remote_id\":\"" RID "\",\"display_name\":\"New name\","
+		   "\"token\":\"tok1\",\"remote_token\":\"tok2\"}");
+	fake_reply(&f, 200, "{\"remote_id\":\"" RID "\",\"token\":\"\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 204, NULL);
+	fake_reply(&f, 404,
+		   "{\"id\":\"api.remote_cluster.get.not_found\",\"message\":"
+		   "\"Not found.\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_remotecluster_patch(&c, RID, &p, &out, &err),
 			 MM_OK);
@@ -375,14 +301,15 @@ test_accept_and_hints(void **state)
 	struct mm_rc_accept_req r = {"aW52", "hq", NULL, TEAM, "pw"};
 
 	(void)state;
-	reply(&f, 201, "{\"remote_id\":\"" RID "\",\"token\":\"t\"}");
-	reply(&f, 501,
-	      "{\"id\":\"api.remote_cluster.service_not_enabled.app_error\","
-	      "\"message\":\"Not enabled.\"}");
-	reply(&f, 422,
-	      "{\"id\":\"api.get_site_url_error\",\"message\":\"No site "
-	      "URL.\"}");
-	client(&c, &f);
+	fake_reply(&f, 201, "{\"remote_id\":\"" RID "\",\"token\":\"t\"}");
+	fake_reply(
+		&f, 501,
+		"{\"id\":\"api.remote_cluster.service_not_enabled.app_error\","
+		"\"message\":\"Not enabled.\"}");
+	fake_reply(&f, 422,
+		   "{\"id\":\"api.get_site_url_error\",\"message\":\"No site "
+		   "URL.\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_remotecluster_accept(&c, &r, &out, &err),
 			 MM_OK);
@@ -464,12 +391,12 @@ test_peer_headers(void **state)
 	struct mm_json *frame;
 
 	(void)state;
-	reply(&f, 200, "{\"sent_at\":42,\"recv_at\":43}");
-	reply(&f, 200, "{\"status\":\"OK\",\"err\":\"\"}");
-	reply(&f, 401,
-	      "{\"id\":\"api.context.session_expired.app_error\","
-	      "\"message\":\"Invalid or expired session.\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"sent_at\":42,\"recv_at\":43}");
+	fake_reply(&f, 200, "{\"status\":\"OK\",\"err\":\"\"}");
+	fake_reply(&f, 401,
+		   "{\"id\":\"api.context.session_expired.app_error\","
+		   "\"message\":\"Invalid or expired session.\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_remotecluster_ping(&c, &p, 42, &out, &err),
 			 MM_OK);
@@ -544,10 +471,10 @@ test_upload_and_image(void **state)
 	file.f = tmp;
 	file.size = 10;
 	file.filename = "a.png";
-	reply(&f, 204, NULL);
-	reply(&f, 200, "{\"id\":\"f\",\"size\":10}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	client(&c, &f);
+	fake_reply(&f, 204, NULL);
+	fake_reply(&f, 200, "{\"id\":\"f\",\"size\":10}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(
 		mm_api_remotecluster_upload(&c, &p, RID, &file, &out, &err),
@@ -569,8 +496,8 @@ test_upload_and_image(void **state)
 	assert_string_equal(f.sent[2].path,
 			    "/api/v4/remotecluster/" RID "/image");
 	assert_int_equal(f.sent[2].nparts, 1);
-	assert_string_equal(f.sent[2].part_name, "image");
-	assert_int_equal(f.sent[2].part_size, 10);
+	assert_string_equal(f.sent[2].part[0].name, "image");
+	assert_int_equal(f.sent[2].part[0].size, 10);
 	assert_true(f.sent[2].no_auth);
 	mm_json_free(out);
 	assert_int_equal(
@@ -603,7 +530,7 @@ test_dry_run_redacts(void **state)
 	struct mm_rc_create_req r = {"b", NULL, TEAM, "hunter2"};
 
 	(void)state;
-	client(&c, &f);
+	fake_client(&c, &f);
 	c.dry_run = true;
 	c.dry_run_fn = dry;
 	mm_error_clear(&err);

@@ -8,68 +8,12 @@
 #include <stdint.h>
 #include <cmocka.h>
 /* clang-format on */
+#include "fake_transport.h"
 #include "mmadm/api.h"
 #include "mmadm/api_retention.h"
 
 #include <stdlib.h>
 #include <string.h>
-
-struct sent {
-	char method[8];
-	char path[512];
-	char *body;
-};
-
-struct fake {
-	long status[8];
-	const char *body[8];
-	size_t nreplies, next;
-	struct sent sent[8];
-	size_t nsent;
-};
-
-static enum mm_result
-fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
-	  struct mm_error *err)
-{
-	struct fake *f = ud;
-	struct sent *s;
-
-	(void)err;
-	assert_true(f->next < f->nreplies);
-	s = &f->sent[f->nsent++];
-	strcpy(s->method, req->method);
-	strcpy(s->path, req->path);
-	s->body = req->body ? strndup(req->body, req->body_len) : NULL;
-	resp->status = f->status[f->next];
-	if (f->body[f->next] != NULL)
-		mm_buf_puts(&resp->body, f->body[f->next]);
-	f->next++;
-	return MM_OK;
-}
-
-static void
-reply(struct fake *f, long status, const char *body)
-{
-	f->status[f->nreplies] = status;
-	f->body[f->nreplies] = body;
-	f->nreplies++;
-}
-
-static void
-client(struct mm_client *c, struct fake *f)
-{
-	mm_client_init(c, NULL, false);
-	c->send = fake_send;
-	c->send_ud = f;
-}
-
-static void
-fake_release(struct fake *f)
-{
-	for (size_t i = 0; i < f->nsent; i++)
-		free(f->sent[i].body);
-}
 
 #define PID "9m8a3xs8ujgzzrqrjymw4fpbhc"
 #define TEAM "4xp9fdt77pncbef59f4k1qe83o"
@@ -148,16 +92,17 @@ test_crud(void **state)
 	long long n = -1;
 
 	(void)state;
-	reply(&f, 201,
-	      "{\"id\":\"" PID "\",\"display_name\":\"L\",\"post_duration\":3,"
-	      "\"team_count\":0,\"channel_count\":0}");
-	reply(&f, 200, "{\"total_count\":7}");
-	reply(&f, 200, "{\"count\":7}");
-	reply(&f, 200, "{\"id\":\"" PID "\"}");
-	reply(&f, 200, "{\"id\":\"" PID "\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"message_deletion_enabled\":false}");
-	client(&c, &f);
+	fake_reply(&f, 201,
+		   "{\"id\":\"" PID
+		   "\",\"display_name\":\"L\",\"post_duration\":3,"
+		   "\"team_count\":0,\"channel_count\":0}");
+	fake_reply(&f, 200, "{\"total_count\":7}");
+	fake_reply(&f, 200, "{\"count\":7}");
+	fake_reply(&f, 200, "{\"id\":\"" PID "\"}");
+	fake_reply(&f, 200, "{\"id\":\"" PID "\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"message_deletion_enabled\":false}");
+	fake_client(&c, &f);
 	memset(&p, 0, sizeof(p));
 	p.display_name = "L";
 	p.has_days = true;
@@ -215,11 +160,11 @@ test_members(void **state)
 	struct mm_buf path = MM_BUF_INIT;
 
 	(void)state;
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "{\"status\":\"OK\"}");
-	reply(&f, 200, "[]");
-	reply(&f, 200, "{\"not\":\"a list\"}");
-	client(&c, &f);
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "{\"status\":\"OK\"}");
+	fake_reply(&f, 200, "[]");
+	fake_reply(&f, 200, "{\"not\":\"a list\"}");
+	fake_client(&c, &f);
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_retention_members_add(&c, MM_RETENTION_TEAMS,
 						      PID, ids, 2, &out, &err),
@@ -304,14 +249,16 @@ test_list_paging_and_license(void **state)
 	struct mm_page_req req;
 
 	(void)state;
-	reply(&f, 200,
-	      "{\"policies\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"total_count\":"
-	      "3}");
-	reply(&f, 200, "{\"policies\":[{\"id\":\"c\"}],\"total_count\":3}");
-	reply(&f, 501,
-	      "{\"id\":\"ent.data_retention.generic.license.error\","
-	      "\"message\":\"Data retention requires a license.\"}");
-	client(&c, &f);
+	fake_reply(
+		&f, 200,
+		"{\"policies\":[{\"id\":\"a\"},{\"id\":\"b\"}],\"total_count\":"
+		"3}");
+	fake_reply(&f, 200,
+		   "{\"policies\":[{\"id\":\"c\"}],\"total_count\":3}");
+	fake_reply(&f, 501,
+		   "{\"id\":\"ent.data_retention.generic.license.error\","
+		   "\"message\":\"Data retention requires a license.\"}");
+	fake_client(&c, &f);
 	memset(&req, 0, sizeof(req));
 	mm_api_retention_list_req(&req);
 	req.per_page = 2;
