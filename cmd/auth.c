@@ -211,7 +211,7 @@ auth_login_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = save_profile(ctx, &prof, err);
 	if (rc != MM_OK)
 		goto out;
-	if (ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML)
+	if (cmd_structured(ctx))
 		mm_out_doc(&ctx->out, user, NULL);
 	else {
 		char line[400];

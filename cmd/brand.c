@@ -83,18 +83,9 @@ static enum mm_result
 brand_delete_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		  struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_brand_delete(c, &doc, err);
-	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc, "OK: brand image deleted", err);
-	mm_json_free(doc);
-	return rc;
+	return cmd_action(ctx, mm_api_brand_delete, "OK: brand image deleted",
+			  err);
 }
 
 static const char *const brand_delete_examples[] = {

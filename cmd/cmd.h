@@ -38,6 +38,34 @@ enum mm_result cmd_fetch_begin(struct mm_ctx *ctx, const char *dest, bool force,
 enum mm_result cmd_fetch_end(struct mm_ctx *ctx, const struct mm_fetch *f,
 			     enum mm_result rc, struct mm_error *err);
 
+/* True for -o json and -o yaml: the server's documents go out as sent. */
+static inline bool
+cmd_structured(const struct mm_ctx *ctx)
+{
+	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
+}
+
+/* One request that yields a document (or {"status":"OK"}). */
+typedef enum mm_result (*cmd_get_fn)(struct mm_client *c, struct mm_json **out,
+				     struct mm_error *err);
+
+/* The result of an output call: a failed write is reported by the
+ * dispatcher (out.write_failed); anything else is out of memory. */
+enum mm_result cmd_emitted(struct mm_ctx *ctx, bool ok, struct mm_error *err);
+
+/* Print a server document: json/yaml unmodified, else with cols (NULL:
+ * every field). */
+enum mm_result cmd_show(struct mm_ctx *ctx, const struct mm_json *doc,
+			const struct mm_column *cols, struct mm_error *err);
+
+/* Get the client, run fn, show its document with cols. */
+enum mm_result cmd_get_show(struct mm_ctx *ctx, cmd_get_fn fn,
+			    const struct mm_column *cols, struct mm_error *err);
+
+/* Get the client, run the action fn, print its status (cmd_print_status). */
+enum mm_result cmd_action(struct mm_ctx *ctx, cmd_get_fn fn, const char *human,
+			  struct mm_error *err);
+
 /*
  * Print the answer of an action endpoint ({"status":"OK"}): the server's
  * document for json/yaml, `human` as one line for table/plain. In a dry
@@ -57,6 +85,14 @@ void cmd_paging(struct mm_ctx *ctx, const struct mm_args *args,
 enum mm_result cmd_list(struct mm_ctx *ctx, struct mm_client *c,
 			const struct mm_page_req *req,
 			const struct mm_column *cols, struct mm_error *err);
+/* cmd_list, with each item turned into the row shown for table/plain by
+ * row (a new document the caller frees; NULL = out of memory). json/yaml
+ * get the server's items as they are. */
+typedef struct mm_json *(*cmd_row_fn)(void *ud, const struct mm_json *item);
+enum mm_result cmd_list_rows(struct mm_ctx *ctx, struct mm_client *c,
+			     const struct mm_page_req *req,
+			     const struct mm_column *cols, cmd_row_fn row,
+			     void *row_ud, struct mm_error *err);
 
 /* Read a JSON or YAML document from a file or "-" (usage errors name the
  * line and column). */

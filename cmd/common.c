@@ -14,13 +14,60 @@ cmd_print_status(struct mm_ctx *ctx, const struct mm_json *doc,
 	    mm_json_get(doc, "status") != NULL && !mm_api_status_ok(doc))
 		return mm_error_set(err, MM_ERR_RESPONSE,
 				    "the server did not answer OK");
-	if (ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML) {
+	if (cmd_structured(ctx)) {
 		if (doc != NULL)
 			mm_out_doc(&ctx->out, doc, NULL);
 		return MM_OK;
 	}
 	mm_out_line(&ctx->out, human);
 	return MM_OK;
+}
+
+enum mm_result
+cmd_emitted(struct mm_ctx *ctx, bool ok, struct mm_error *err)
+{
+	if (ok || ctx->out.write_failed)
+		return MM_OK;
+	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+}
+
+enum mm_result
+cmd_show(struct mm_ctx *ctx, const struct mm_json *doc,
+	 const struct mm_column *cols, struct mm_error *err)
+{
+	return cmd_emitted(ctx, mm_out_doc(&ctx->out, doc, cols), err);
+}
+
+enum mm_result
+cmd_get_show(struct mm_ctx *ctx, cmd_get_fn fn, const struct mm_column *cols,
+	     struct mm_error *err)
+{
+	struct mm_client *c;
+	struct mm_json *doc = NULL;
+	enum mm_result rc = mm_ctx_client(ctx, &c, err);
+
+	if (rc == MM_OK)
+		rc = fn(c, &doc, err);
+	if (rc == MM_OK)
+		rc = cmd_show(ctx, doc, cols, err);
+	mm_json_free(doc);
+	return rc;
+}
+
+enum mm_result
+cmd_action(struct mm_ctx *ctx, cmd_get_fn fn, const char *human,
+	   struct mm_error *err)
+{
+	struct mm_client *c;
+	struct mm_json *doc = NULL;
+	enum mm_result rc = mm_ctx_client(ctx, &c, err);
+
+	if (rc == MM_OK)
+		rc = fn(c, &doc, err);
+	if (rc == MM_OK)
+		rc = cmd_print_status(ctx, doc, human, err);
+	mm_json_free(doc);
+	return rc;
 }
 
 enum mm_result
@@ -59,35 +106,65 @@ cmd_paging(struct mm_ctx *ctx, const struct mm_args *args,
 	req->all = all;
 }
 
+struct list_state {
+	struct mm_ctx *ctx;
+	cmd_row_fn row;
+	void *row_ud;
+	bool nomem;
+};
+
 static bool
 list_item(void *ud, const struct mm_json *item)
 {
-	struct mm_ctx *ctx = ud;
+	struct list_state *l = ud;
+	struct mm_json *row;
+	bool ok;
 
-	return mm_out_list_row(&ctx->out, item);
+	if (l->row == NULL || cmd_structured(l->ctx))
+		return mm_out_list_row(&l->ctx->out, item);
+	row = l->row(l->row_ud, item);
+	if (row == NULL) {
+		l->nomem = true;
+		return false;
+	}
+	ok = mm_out_list_row(&l->ctx->out, row);
+	mm_json_free(row);
+	return ok;
 }
 
 static bool
 list_page(void *ud, size_t n)
 {
-	struct mm_ctx *ctx = ud;
+	struct list_state *l = ud;
 
 	(void)n;
-	return mm_out_list_flush(&ctx->out);
+	return mm_out_list_flush(&l->ctx->out);
+}
+
+enum mm_result
+cmd_list_rows(struct mm_ctx *ctx, struct mm_client *c,
+	      const struct mm_page_req *req, const struct mm_column *cols,
+	      cmd_row_fn row, void *row_ud, struct mm_error *err)
+{
+	struct list_state l = {ctx, row, row_ud, false};
+	enum mm_result rc;
+
+	if (!mm_out_list_begin(&ctx->out, cols))
+		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	rc = mm_api_paged(c, req, list_item, list_page, &l, err);
+	if (rc == MM_OK && l.nomem)
+		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	/* A failed write (closed pipe: `| head`) stops the loop; the
+	 * dispatcher reports real write errors. Anything else is memory. */
+	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
+	    !ctx->out.write_failed && !ferror(ctx->out.out))
+		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	return rc;
 }
 
 enum mm_result
 cmd_list(struct mm_ctx *ctx, struct mm_client *c, const struct mm_page_req *req,
 	 const struct mm_column *cols, struct mm_error *err)
 {
-	enum mm_result rc;
-
-	if (!mm_out_list_begin(&ctx->out, cols))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-	rc = mm_api_paged(c, req, list_item, list_page, ctx, err);
-	/* A failed write (closed pipe: `| head`) stops the loop; the
-	 * dispatcher reports real write errors. Anything else is memory. */
-	if (!mm_out_list_end(&ctx->out) && rc == MM_OK && !ferror(ctx->out.out))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
-	return rc;
+	return cmd_list_rows(ctx, c, req, cols, NULL, NULL, err);
 }

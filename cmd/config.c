@@ -27,12 +27,6 @@ unknown_key(const struct mm_json *cfg, const char *key, struct mm_error *err)
 	return mm_error_set(err, MM_ERR_USAGE, "unknown config key '%s'", key);
 }
 
-static bool
-structured(const struct mm_ctx *ctx)
-{
-	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
-}
-
 /* ---- get ---- */
 
 static const struct mm_opt config_get_opts[] = {
@@ -177,7 +171,7 @@ apply_patch(struct mm_ctx *ctx, struct mm_client *c, const struct mm_json *cfg,
 	rc = mm_api_config_patch(c, patch, &after, err);
 	if (rc != MM_OK || ctx->dry_run)
 		goto out;
-	if (structured(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, after, NULL);
 		goto out;
 	}
@@ -666,21 +660,11 @@ static enum mm_result
 config_reload_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		   struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_config_reload(c, &doc, err);
-	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc,
-				      "OK: configuration reloaded from its "
-				      "store",
-				      err);
-	mm_json_free(doc);
-	return rc;
+	return cmd_action(ctx, mm_api_config_reload,
+			  "OK: configuration reloaded from its "
+			  "store",
+			  err);
 }
 
 /* ---- full saves: reset and replace ---- */
@@ -841,7 +825,7 @@ config_reset_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = mm_api_config_put(c, body, &after, err);
 	if (rc != MM_OK || ctx->dry_run)
 		goto out;
-	if (structured(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, after, NULL);
 		goto out;
 	}
@@ -935,7 +919,7 @@ config_replace_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = mm_api_config_put(c, body, &after, err);
 	if (rc != MM_OK || ctx->dry_run)
 		goto out;
-	if (structured(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, after, NULL);
 		goto out;
 	}
@@ -974,18 +958,8 @@ static enum mm_result
 config_client_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		   struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_config_client(c, &doc, err);
-	if (rc == MM_OK)
-		mm_out_doc(&ctx->out, doc, NULL);
-	mm_json_free(doc);
-	return rc;
+	return cmd_get_show(ctx, mm_api_config_client, NULL, err);
 }
 
 /* ---- environment ---- */
@@ -1020,7 +994,7 @@ config_environment_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_config_environment(c, &doc, err);
 	if (rc != MM_OK)
 		goto out;
-	if (structured(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 		goto out;
 	}
@@ -1210,7 +1184,7 @@ config_diff_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	}
 	if (mm_json_size(pairs) == 0)
 		mm_note(&ctx->out, "no differences (secrets not compared)");
-	if (structured(ctx))
+	if (cmd_structured(ctx))
 		mm_out_doc(&ctx->out, pairs, NULL);
 	else if (mm_json_size(pairs) > 0)
 		rc = print_pairs(ctx, pairs, na, nb, err);

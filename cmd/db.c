@@ -16,19 +16,9 @@ static enum mm_result
 db_recycle_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_db_recycle(c, &doc, err);
-	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc, "database connections recycled",
-				      err);
-	mm_json_free(doc);
-	return rc;
+	return cmd_action(ctx, mm_api_db_recycle,
+			  "database connections recycled", err);
 }
 
 static const char *const db_schema_version_examples[] = {
@@ -52,20 +42,9 @@ static enum mm_result
 db_schema_version_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		       struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_system_schema_version(c, &doc, err);
-	if (rc == MM_OK &&
-	    !mm_out_doc(&ctx->out, doc, db_schema_version_cols) &&
-	    !ctx->out.write_failed)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
-	mm_json_free(doc);
-	return rc;
+	return cmd_get_show(ctx, mm_api_system_schema_version,
+			    db_schema_version_cols, err);
 }
 
 const struct mm_cmd_entry mm_db_cmds[] = {

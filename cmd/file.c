@@ -350,7 +350,7 @@ file_link_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_file_link(c, mm_args_pos(args, 0), &doc, err);
 	if (rc != MM_OK)
 		goto out;
-	if (ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML)
+	if (cmd_structured(ctx))
 		mm_out_doc(&ctx->out, doc, NULL);
 	else
 		mm_out_line(&ctx->out,

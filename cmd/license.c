@@ -63,7 +63,7 @@ print_license(struct mm_ctx *ctx, const struct mm_json *lic,
 	};
 	struct mm_json *shown;
 
-	if (ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, lic, NULL);
 		return MM_OK;
 	}
@@ -215,21 +215,11 @@ static enum mm_result
 license_remove_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		    struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_license_remove(c, &doc, err);
-	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc,
-				      "OK: license removed (enterprise "
-				      "features are off)",
-				      err);
-	mm_json_free(doc);
-	return rc;
+	return cmd_action(ctx, mm_api_license_remove,
+			  "OK: license removed (enterprise "
+			  "features are off)",
+			  err);
 }
 
 /* ---- show ---- */
@@ -297,7 +287,7 @@ license_load_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_license_load_metric(c, &doc, err);
 	if (rc != MM_OK)
 		goto out;
-	if (ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 		goto out;
 	}

@@ -38,12 +38,6 @@ static const struct mm_arg plugin_id_args[] = {
 	MM_ARG_END(),
 };
 
-static bool
-machine_format(const struct mm_ctx *ctx)
-{
-	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
-}
-
 /* An installed plugin's manifest: one row, and how to turn it on. */
 static void
 print_installed(struct mm_ctx *ctx, const struct mm_json *doc)
@@ -54,7 +48,7 @@ print_installed(struct mm_ctx *ctx, const struct mm_json *doc)
 		return; /* dry run */
 	mm_out_doc(&ctx->out, doc, manifest_cols);
 	id = mm_json_string(mm_json_get(doc, "id"));
-	if (id != NULL && !machine_format(ctx))
+	if (id != NULL && !cmd_structured(ctx))
 		mm_note(&ctx->out,
 			"installed; turn it on with 'mmadm plugin "
 			"enable %s'",
@@ -289,7 +283,7 @@ plugin_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_plugin_list(c, &doc, err);
 	if (rc != MM_OK)
 		goto out;
-	if (machine_format(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 		goto out;
 	}
@@ -331,7 +325,7 @@ plugin_statuses_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_plugin_statuses(c, &doc, err);
 	if (rc != MM_OK)
 		goto out;
-	if (machine_format(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 		goto out;
 	}

@@ -33,12 +33,6 @@ now_ms(void)
 	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
 }
 
-static bool
-machine_format(const struct mm_ctx *ctx)
-{
-	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
-}
-
 /* One RemoteCluster: the server's object for json/yaml, its fields with
  * a status and the last ping in words for table/plain. */
 static enum mm_result
@@ -48,7 +42,7 @@ print_rc(struct mm_ctx *ctx, const struct mm_json *doc, struct mm_error *err)
 
 	if (doc == NULL)
 		return MM_OK; /* dry run */
-	if (machine_format(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 		return MM_OK;
 	}
@@ -192,7 +186,7 @@ remotecluster_create_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc != MM_OK || doc == NULL)
 		goto out;
 	generated = mm_json_string(mm_json_get(doc, "password"));
-	if (machine_format(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 	} else {
 		static const char *const keys[] = {
@@ -271,7 +265,7 @@ remotecluster_delete_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		if (snprintf(msg, sizeof(msg), "deleted remote cluster %s",
 			     mm_args_pos(args, 0)) < 0)
 			msg[0] = '\0';
-		if (doc == NULL && !ctx->dry_run && !machine_format(ctx))
+		if (doc == NULL && !ctx->dry_run && !cmd_structured(ctx))
 			mm_out_line(&ctx->out, msg); /* 204, as the spec says */
 		else
 			rc = cmd_print_status(ctx, doc, msg, err);
@@ -389,39 +383,12 @@ static const char *const remotecluster_list_endpoints[] = {
 	NULL,
 };
 
-struct rc_list {
-	struct mm_ctx *ctx;
-	bool rows; /* table/plain: add status and last ping */
-	bool nomem;
-	int64_t now;
-};
-
-static bool
-rc_list_item(void *ud, const struct mm_json *item)
+/* The table row of a cluster: its fields, a status and the last ping in
+ * words (ud: the time now, in ms). */
+static struct mm_json *
+rc_row(void *ud, const struct mm_json *item)
 {
-	struct rc_list *l = ud;
-	struct mm_json *row;
-	bool ok;
-
-	if (!l->rows)
-		return mm_out_list_row(&l->ctx->out, item);
-	row = mm_remotecluster_row(item, l->now);
-	if (row == NULL) {
-		l->nomem = true;
-		return false;
-	}
-	ok = mm_out_list_row(&l->ctx->out, row);
-	mm_json_free(row);
-	return ok;
-}
-
-static bool
-rc_list_page(void *ud, size_t n)
-{
-	struct rc_list *l = ud;
-
-	(void)n;
-	return mm_out_list_flush(&l->ctx->out);
+	return mm_remotecluster_row(item, *(const int64_t *)ud);
 }
 
 static enum mm_result
@@ -431,8 +398,8 @@ remotecluster_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	struct mm_buf path = MM_BUF_INIT;
 	struct mm_page_req req;
 	struct mm_rc_filter f;
-	struct rc_list l;
 	struct mm_client *c;
+	int64_t now;
 	enum mm_result rc;
 
 	memset(&f, 0, sizeof(f));
@@ -454,22 +421,8 @@ remotecluster_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = mm_ctx_client(ctx, &c, err);
 	if (rc != MM_OK)
 		goto out;
-	/* cmd_list's streaming, with a status column made per row. */
-	l.ctx = ctx;
-	l.rows = !machine_format(ctx);
-	l.nomem = false;
-	l.now = now_ms();
-	if (!mm_out_list_begin(&ctx->out, rc_cols)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
-		goto out;
-	}
-	rc = mm_api_paged(c, &req, rc_list_item, rc_list_page, &l, err);
-	if (rc == MM_OK && l.nomem)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
-	/* A closed pipe (EPIPE) ends the listing quietly. */
-	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
-	    !ctx->out.write_failed && !ferror(ctx->out.out))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	now = now_ms();
+	rc = cmd_list_rows(ctx, c, &req, rc_cols, rc_row, &now, err);
 	rc = mm_api_remotecluster_hint(rc, err);
 out:
 	mm_buf_release(&path);

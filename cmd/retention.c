@@ -489,18 +489,8 @@ static enum mm_result
 retention_policy_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		      struct mm_error *err)
 {
-	struct mm_json *doc = NULL;
-	struct mm_client *c;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_retention_global(c, &doc, err);
-	if (rc == MM_OK)
-		mm_out_doc(&ctx->out, doc, NULL);
-	mm_json_free(doc);
-	return rc;
+	return cmd_get_show(ctx, mm_api_retention_global, NULL, err);
 }
 
 /* ---- per-user views ---- */

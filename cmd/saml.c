@@ -7,12 +7,6 @@
 
 static const char *const cert_kinds[] = {"idp", "public", "private", NULL};
 
-static bool
-structured(const struct mm_ctx *ctx)
-{
-	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
-}
-
 /* ---- metadata ---- */
 
 static const struct mm_opt saml_metadata_opts[] = {
@@ -83,7 +77,8 @@ saml_idp_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_saml_metadata_from_idp(c, mm_args_pos(args, 0),
 						   &doc, err);
 	if (rc == MM_OK && doc != NULL)
-		mm_out_doc(&ctx->out, doc, structured(ctx) ? NULL : idp_cols);
+		mm_out_doc(&ctx->out, doc,
+			   cmd_structured(ctx) ? NULL : idp_cols);
 	mm_json_free(doc);
 	return rc;
 }
@@ -170,19 +165,9 @@ static enum mm_result
 saml_cert_status_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		      struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_saml_cert_status(c, &doc, err);
-	if (rc == MM_OK)
-		mm_out_doc(&ctx->out, doc,
-			   structured(ctx) ? NULL : cert_status_cols);
-	mm_json_free(doc);
-	return rc;
+	return cmd_get_show(ctx, mm_api_saml_cert_status, cert_status_cols,
+			    err);
 }
 
 static const char *const saml_cert_upload_examples[] = {
@@ -250,7 +235,7 @@ saml_reset_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_saml_reset_auth_data(c, &req, &doc, err);
 	if (rc != MM_OK || doc == NULL)
 		goto out;
-	if (structured(ctx)) {
+	if (cmd_structured(ctx)) {
 		mm_out_doc(&ctx->out, doc, NULL);
 	} else {
 		long n = (long)mm_json_number(mm_json_get(doc, "num_affected"));

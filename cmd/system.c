@@ -10,66 +10,6 @@
 #define SYS_AUTH (CMD_NEEDS_SERVER | CMD_NEEDS_AUTH)
 #define SYS_REMOTE (SYS_AUTH | CMD_NO_LOCAL)
 
-static bool
-structured(const struct mm_ctx *ctx)
-{
-	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
-}
-
-/* The result of an output call: a failed write is reported by the
- * dispatcher (out.write_failed); anything else is out of memory. */
-static enum mm_result
-emitted(struct mm_ctx *ctx, bool ok, struct mm_error *err)
-{
-	if (ok || ctx->out.write_failed)
-		return MM_OK;
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-}
-
-/* Print a server document (json/yaml unmodified, else with cols). */
-static enum mm_result
-show(struct mm_ctx *ctx, const struct mm_json *doc,
-     const struct mm_column *cols, struct mm_error *err)
-{
-	return emitted(ctx, mm_out_doc(&ctx->out, doc, cols), err);
-}
-
-/* Run one request that yields a document and show it. */
-typedef enum mm_result (*get_fn)(struct mm_client *c, struct mm_json **out,
-				 struct mm_error *err);
-
-static enum mm_result
-get_and_show(struct mm_ctx *ctx, get_fn fn, const struct mm_column *cols,
-	     struct mm_error *err)
-{
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc = mm_ctx_client(ctx, &c, err);
-
-	if (rc == MM_OK)
-		rc = fn(c, &doc, err);
-	if (rc == MM_OK)
-		rc = show(ctx, doc, cols, err);
-	mm_json_free(doc);
-	return rc;
-}
-
-/* Run one action request and print its {"status":"OK"}. */
-static enum mm_result
-act(struct mm_ctx *ctx, get_fn fn, const char *human, struct mm_error *err)
-{
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc = mm_ctx_client(ctx, &c, err);
-
-	if (rc == MM_OK)
-		rc = fn(c, &doc, err);
-	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc, human, err);
-	mm_json_free(doc);
-	return rc;
-}
-
 /* ------------------------------------------------------------------ */
 /* ai-bridge, ai-bridge-delete, ai-bridge-set                           */
 
@@ -89,7 +29,7 @@ ai_bridge_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	       struct mm_error *err)
 {
 	(void)args;
-	return get_and_show(ctx, mm_api_system_ai_bridge_get, NULL, err);
+	return cmd_get_show(ctx, mm_api_system_ai_bridge_get, NULL, err);
 }
 
 static const char *const ai_bridge_delete_aliases[] = {"e2e-ai-bridge-delete",
@@ -108,8 +48,8 @@ ai_bridge_delete_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		      struct mm_error *err)
 {
 	(void)args;
-	return act(ctx, mm_api_system_ai_bridge_delete,
-		   "AI bridge test helper reset", err);
+	return cmd_action(ctx, mm_api_system_ai_bridge_delete,
+			  "AI bridge test helper reset", err);
 }
 
 static const struct mm_arg doc_file_args[] = {
@@ -147,7 +87,7 @@ ai_bridge_set_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK)
 		rc = mm_api_system_ai_bridge_set(c, cfg, &doc, err);
 	if (rc == MM_OK && doc != NULL)
-		rc = show(ctx, doc, NULL, err);
+		rc = cmd_show(ctx, doc, NULL, err);
 	mm_json_free(cfg);
 	mm_json_free(doc);
 	return rc;
@@ -199,7 +139,7 @@ analytics_exec(struct mm_ctx *ctx, const struct mm_args *args,
 					     mm_args_get(args, "team"), &doc,
 					     err);
 	if (rc == MM_OK)
-		rc = show(ctx, doc, name_value_cols, err);
+		rc = cmd_show(ctx, doc, name_value_cols, err);
 	mm_json_free(doc);
 	return rc;
 }
@@ -232,7 +172,7 @@ audit_row(void *ud, const struct mm_json *item)
 	char when[64];
 	bool ok;
 
-	if (structured(ctx))
+	if (cmd_structured(ctx))
 		return mm_out_list_row(&ctx->out, item);
 	row = mm_json_dup(item);
 	if (row == NULL)
@@ -300,8 +240,8 @@ caches_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	    struct mm_error *err)
 {
 	(void)args;
-	return act(ctx, mm_api_system_caches_invalidate,
-		   "all server caches invalidated", err);
+	return cmd_action(ctx, mm_api_system_caches_invalidate,
+			  "all server caches invalidated", err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -369,8 +309,8 @@ notification_test_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		       struct mm_error *err)
 {
 	(void)args;
-	return act(ctx, mm_api_system_notification_test,
-		   "test notification sent to you", err);
+	return cmd_action(ctx, mm_api_system_notification_test,
+			  "test notification sent to you", err);
 }
 
 static const struct mm_arg url_args[] = {
@@ -447,16 +387,16 @@ print_saved(struct mm_ctx *ctx, const char *what, const struct mm_save *s,
 	if (s->stream != NULL)
 		return MM_OK;
 	if (ctx->out.format == MM_FMT_PLAIN)
-		return emitted(ctx, mm_out_line(&ctx->out, s->path), err);
+		return cmd_emitted(ctx, mm_out_line(&ctx->out, s->path), err);
 	if (ctx->out.format == MM_FMT_TABLE) {
 		int n = snprintf(line, sizeof(line),
 				 "%s saved to %s (%llu bytes)", what, s->path,
 				 (unsigned long long)s->bytes);
 
 		if (n < 0 || (size_t)n >= sizeof(line))
-			return emitted(ctx, mm_out_line(&ctx->out, s->path),
-				       err);
-		return emitted(ctx, mm_out_line(&ctx->out, line), err);
+			return cmd_emitted(ctx, mm_out_line(&ctx->out, s->path),
+					   err);
+		return cmd_emitted(ctx, mm_out_line(&ctx->out, line), err);
 	}
 	doc = mm_json_new_object();
 	if (doc == NULL || !mm_json_set_string(doc, "file", s->path) ||
@@ -465,7 +405,7 @@ print_saved(struct mm_ctx *ctx, const char *what, const struct mm_save *s,
 		mm_json_free(doc);
 		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	}
-	rc = show(ctx, doc, NULL, err);
+	rc = cmd_show(ctx, doc, NULL, err);
 	mm_json_free(doc);
 	return rc;
 }
@@ -672,11 +612,11 @@ integrity_rows(struct mm_ctx *ctx, const struct mm_json *doc, bool records,
 	if (!ok)
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	else
-		rc = emitted(ctx,
-			     mm_out_rows(&ctx->out,
-					 records ? rec_head : sum_head, ncols,
-					 (const char *const *)cells.v, rows),
-			     err);
+		rc = cmd_emitted(
+			ctx,
+			mm_out_rows(&ctx->out, records ? rec_head : sum_head,
+				    ncols, (const char *const *)cells.v, rows),
+			err);
 	mm_strv_release(&cells);
 	return rc;
 }
@@ -701,8 +641,8 @@ integrity_exec(struct mm_ctx *ctx, const struct mm_args *args,
 				  "checks");
 		goto out;
 	}
-	if (structured(ctx) || ctx->out.columns != NULL)
-		rc = show(ctx, doc, NULL, err);
+	if (cmd_structured(ctx) || ctx->out.columns != NULL)
+		rc = cmd_show(ctx, doc, NULL, err);
 	else
 		rc = integrity_rows(ctx, doc, records, err);
 	if (rc != MM_OK)
@@ -741,7 +681,7 @@ latest_version_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		    struct mm_error *err)
 {
 	(void)args;
-	return get_and_show(ctx, mm_api_system_latest_version,
+	return cmd_get_show(ctx, mm_api_system_latest_version,
 			    latest_version_cols, err);
 }
 
@@ -793,7 +733,7 @@ manual_test_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (res.location[0] == '\0')
 		mm_note(&ctx->out, "the test ran without a redirect (HTTP %ld)",
 			res.status);
-	if (structured(ctx)) {
+	if (cmd_structured(ctx)) {
 		doc = mm_json_new_object();
 		if (doc == NULL ||
 		    !mm_api_json_set_number(doc, "status",
@@ -802,12 +742,13 @@ manual_test_exec(struct mm_ctx *ctx, const struct mm_args *args,
 			mm_json_free(doc);
 			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
 		}
-		rc = show(ctx, doc, NULL, err);
+		rc = cmd_show(ctx, doc, NULL, err);
 		mm_json_free(doc);
 		return rc;
 	}
 	if (res.location[0] != '\0')
-		return emitted(ctx, mm_out_line(&ctx->out, res.location), err);
+		return cmd_emitted(ctx, mm_out_line(&ctx->out, res.location),
+				   err);
 	return MM_OK;
 }
 
@@ -870,7 +811,7 @@ notices_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK)
 		rc = mm_api_system_notices(c, &req, &doc, err);
 	if (rc == MM_OK)
-		rc = show(ctx, doc, notices_cols, err);
+		rc = cmd_show(ctx, doc, notices_cols, err);
 	mm_json_free(doc);
 	return rc;
 }
@@ -933,7 +874,7 @@ onboarding_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		struct mm_error *err)
 {
 	(void)args;
-	return get_and_show(ctx, mm_api_system_onboarding, name_value_cols,
+	return cmd_get_show(ctx, mm_api_system_onboarding, name_value_cols,
 			    err);
 }
 
@@ -1057,14 +998,14 @@ system_ping_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		if (rc != MM_OK)
 			return rc;
 	}
-	if (req.full || req.device_id != NULL || structured(ctx))
-		rc = show(ctx, res.doc, NULL, err);
+	if (req.full || req.device_id != NULL || cmd_structured(ctx))
+		rc = cmd_show(ctx, res.doc, NULL, err);
 	else
-		rc = emitted(ctx,
-			     mm_out_line(&ctx->out,
-					 mm_json_string(mm_json_get(res.doc,
-								    "status"))),
-			     err);
+		rc = cmd_emitted(
+			ctx,
+			mm_out_line(&ctx->out, mm_json_string(mm_json_get(
+						       res.doc, "status"))),
+			err);
 	if (rc == MM_OK && !res.healthy) {
 		const char *db =
 			mm_json_string(mm_json_get(res.doc, "database_status"));
@@ -1132,7 +1073,7 @@ push_ack_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		rc = mm_api_system_push_ack(c, &ack, &doc, err);
 	/* id-loaded acks answer with the notification itself */
 	if (rc == MM_OK && doc != NULL && mm_json_get(doc, "status") == NULL)
-		rc = show(ctx, doc, NULL, err);
+		rc = cmd_show(ctx, doc, NULL, err);
 	else if (rc == MM_OK)
 		rc = cmd_print_status(ctx, doc, "notification acknowledged",
 				      err);
@@ -1170,14 +1111,14 @@ redirect_location_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (loc == NULL) {
 		rc = mm_error_set(err, MM_ERR_RESPONSE,
 				  "the answer has no \"location\"");
-	} else if (structured(ctx)) {
-		rc = show(ctx, doc, NULL, err);
+	} else if (cmd_structured(ctx)) {
+		rc = cmd_show(ctx, doc, NULL, err);
 	} else if (loc[0] == '\0') {
 		mm_note(&ctx->out, "no redirect: the URL does not redirect, "
 				   "could not be fetched, or link previews "
 				   "are off");
 	} else {
-		rc = emitted(ctx, mm_out_line(&ctx->out, loc), err);
+		rc = cmd_emitted(ctx, mm_out_line(&ctx->out, loc), err);
 	}
 out:
 	mm_json_free(doc);
@@ -1222,8 +1163,8 @@ restart_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		 * happened */
 		mm_note(&ctx->out, "the connection closed as the server went "
 				   "down: the restart is under way");
-		rc = emitted(ctx, mm_out_line(&ctx->out, "restart requested"),
-			     err);
+		rc = cmd_emitted(
+			ctx, mm_out_line(&ctx->out, "restart requested"), err);
 	} else if (rc == MM_OK) {
 		rc = cmd_print_status(ctx, doc,
 				      "restart requested: the server restarts "
@@ -1265,8 +1206,8 @@ busy_exec(struct mm_ctx *ctx, const struct mm_args *args, struct mm_error *err)
 		rc = mm_api_system_busy_get(c, &doc, err);
 	if (rc != MM_OK)
 		goto out;
-	if (structured(ctx)) {
-		rc = show(ctx, doc, NULL, err);
+	if (cmd_structured(ctx)) {
+		rc = cmd_show(ctx, doc, NULL, err);
 		goto out;
 	}
 	/* "until": when the flag clears, empty when not busy (the server
@@ -1292,7 +1233,7 @@ busy_exec(struct mm_ctx *ctx, const struct mm_args *args, struct mm_error *err)
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	}
 	if (rc == MM_OK)
-		rc = show(ctx, row, busy_cols, err);
+		rc = cmd_show(ctx, row, busy_cols, err);
 out:
 	mm_json_free(row);
 	mm_json_free(doc);
@@ -1314,8 +1255,8 @@ busy_clear_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		struct mm_error *err)
 {
 	(void)args;
-	return act(ctx, mm_api_system_busy_clear,
-		   "server no longer marked busy", err);
+	return cmd_action(ctx, mm_api_system_busy_clear,
+			  "server no longer marked busy", err);
 }
 
 static const struct mm_opt busy_set_opts[] = {
@@ -1373,7 +1314,7 @@ timezones_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	       struct mm_error *err)
 {
 	(void)args;
-	return get_and_show(ctx, mm_api_system_timezones, NULL, err);
+	return cmd_get_show(ctx, mm_api_system_timezones, NULL, err);
 }
 
 /* ------------------------------------------------------------------ */
@@ -1394,10 +1335,10 @@ upgrade_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	     struct mm_error *err)
 {
 	(void)args;
-	return act(ctx, mm_api_system_upgrade,
-		   "upgrade started: follow it with 'mmadm system "
-		   "upgrade-to-enterprise-status', then restart",
-		   err);
+	return cmd_action(ctx, mm_api_system_upgrade,
+			  "upgrade started: follow it with 'mmadm system "
+			  "upgrade-to-enterprise-status', then restart",
+			  err);
 }
 
 static const char *const upgrade_allowed_aliases[] = {"upgrade-allowed", NULL};
@@ -1415,8 +1356,9 @@ upgrade_allowed_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		     struct mm_error *err)
 {
 	(void)args;
-	return act(ctx, mm_api_system_upgrade_allowed,
-		   "the server can upgrade itself to Enterprise Edition", err);
+	return cmd_action(ctx, mm_api_system_upgrade_allowed,
+			  "the server can upgrade itself to Enterprise Edition",
+			  err);
 }
 
 static const char *const upgrade_status_aliases[] = {"upgrade-status", NULL};
@@ -1447,7 +1389,7 @@ upgrade_status_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK)
 		rc = mm_api_system_upgrade_status(c, &doc, err);
 	if (rc == MM_OK)
-		rc = show(ctx, doc, upgrade_status_cols, err);
+		rc = cmd_show(ctx, doc, upgrade_status_cols, err);
 	e = mm_json_string(mm_json_get(doc, "error"));
 	if (rc == MM_OK && e != NULL && e[0] != '\0')
 		rc = mm_error_set(err, MM_ERR_SERVER, "the upgrade failed: %s",
@@ -1505,7 +1447,7 @@ version_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (doc == NULL)
 		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
 	else
-		rc = show(ctx, doc, NULL, err);
+		rc = cmd_show(ctx, doc, NULL, err);
 	mm_json_free(doc);
 	mm_json_free(schema);
 	return rc;

@@ -25,17 +25,11 @@ static const struct mm_column file_info_cols[] = {
 	{"TYPE", "mime_type"}, {"CHANNEL", "channel_id"}, MM_COLUMN_END,
 };
 
-static bool
-structured(const struct mm_ctx *ctx)
-{
-	return ctx->out.format == MM_FMT_JSON || ctx->out.format == MM_FMT_YAML;
-}
-
 static void
 print_doc(struct mm_ctx *ctx, const struct mm_json *doc,
 	  const struct mm_column *cols)
 {
-	mm_out_doc(&ctx->out, doc, structured(ctx) ? NULL : cols);
+	mm_out_doc(&ctx->out, doc, cmd_structured(ctx) ? NULL : cols);
 }
 
 /* --chunk-size and --retries of send and file. */

@@ -140,17 +140,11 @@ bool mm_api_disposition_filename(const char *cd, char *buf, size_t size);
 bool mm_api_status_ok(const struct mm_json *doc);
 
 /* ---- system ---- */
-struct mm_ping_req {
-	bool full; /* get_server_status=true */
-};
 struct mm_ping_result {
 	bool healthy;        /* status (and every *_status) is OK */
 	struct mm_json *doc; /* the ping body */
 };
-enum mm_result mm_api_system_ping(struct mm_client *c,
-				  const struct mm_ping_req *req,
-				  struct mm_ping_result *res,
-				  struct mm_error *err);
+/* GET /system/ping: mm_api_system_ping_with (mmadm/api_system.h). */
 
 /* POST /database/recycle */
 enum mm_result mm_api_db_recycle(struct mm_client *c, struct mm_json **out,
