@@ -169,250 +169,250 @@ end
 # The command that word $argv[2] names in family $argv[1].
 function __mmadm_command
 	switch $argv[1]/$argv[2]
-	case api/call
-		echo call
-	case auth/add-token
-		echo add-token
-	case auth/current
-		echo current
-	case auth/list auth/ls
-		echo list
-	case auth/login
-		echo login
-	case auth/logout
-		echo logout
-	case auth/remove auth/rm
-		echo remove
-	case auth/use
-		echo use
-	case brand/delete
-		echo delete
-	case brand/get
-		echo get
-	case brand/upload
-		echo upload
-	case completion/bash
-		echo bash
-	case completion/fish
-		echo fish
-	case completion/zsh
-		echo zsh
-	case config/client
-		echo client
-	case config/diff
-		echo diff
-	case config/edit
-		echo edit
-	case config/environment config/env
-		echo environment
-	case config/get config/show config/export
-		echo get
-	case config/migrate
-		echo migrate
-	case config/patch
-		echo patch
-	case config/reload
-		echo reload
-	case config/replace
-		echo replace
-	case config/reset
-		echo reset
-	case config/set
-		echo set
-	case db/recycle
-		echo recycle
-	case db/schema-version
-		echo schema-version
-	case events/listen
-		echo listen
-	case file/get file/download
-		echo get
-	case file/info
-		echo info
-	case file/link
-		echo link
-	case file/preview
-		echo preview
-	case file/s3-test
-		echo s3-test
-	case file/test
-		echo test
-	case file/thumbnail
-		echo thumbnail
-	case file/upload
-		echo upload
-	case license/load-metric
-		echo load-metric
-	case license/previous-trial license/prev-trial
-		echo previous-trial
-	case license/remove
-		echo remove
-	case license/show license/get
-		echo show
-	case license/trial license/request-trial
-		echo trial
-	case license/upload
-		echo upload
-	case logs/get
-		echo get
-	case logs/post
-		echo post
-	case logs/query
-		echo query
-	case plugin/detach
-		echo detach
-	case plugin/disable
-		echo disable
-	case plugin/enable
-		echo enable
-	case plugin/install-url
-		echo install-url
-	case plugin/list
-		echo list
-	case plugin/marketplace
-		echo marketplace
-	case plugin/reattach
-		echo reattach
-	case plugin/remove
-		echo remove
-	case plugin/statuses
-		echo statuses
-	case plugin/upload
-		echo upload
-	case remotecluster/accept
-		echo accept
-	case remotecluster/create
-		echo create
-	case remotecluster/delete
-		echo delete
-	case remotecluster/get
-		echo get
-	case remotecluster/invite
-		echo invite
-	case remotecluster/list
-		echo list
-	case remotecluster/patch
-		echo patch
-	case remotecluster/raw
-		echo raw
-	case retention/channels
-		echo channels
-	case retention/count
-		echo count
-	case retention/create
-		echo create
-	case retention/delete
-		echo delete
-	case retention/get
-		echo get
-	case retention/list
-		echo list
-	case retention/patch
-		echo patch
-	case retention/policy
-		echo policy
-	case retention/teams
-		echo teams
-	case retention/user-channels
-		echo user-channels
-	case retention/user-teams
-		echo user-teams
-	case saml/certificate-remove saml/cert-remove
-		echo certificate-remove
-	case saml/certificate-status saml/cert-status
-		echo certificate-status
-	case saml/certificate-upload saml/cert-upload
-		echo certificate-upload
-	case saml/metadata
-		echo metadata
-	case saml/metadata-from-idp
-		echo metadata-from-idp
-	case saml/reset-auth-data
-		echo reset-auth-data
-	case shell/run
-		echo run
-	case system/ai-bridge system/e2e-ai-bridge
-		echo ai-bridge
-	case system/ai-bridge-delete system/e2e-ai-bridge-delete system/ai-bridge-reset
-		echo ai-bridge-delete
-	case system/ai-bridge-set system/e2e-ai-bridge-set
-		echo ai-bridge-set
-	case system/analytics
-		echo analytics
-	case system/audits
-		echo audits
-	case system/caches-invalidate system/invalidate-caches
-		echo caches-invalidate
-	case system/email-test
-		echo email-test
-	case system/image
-		echo image
-	case system/integrity
-		echo integrity
-	case system/latest-version
-		echo latest-version
-	case system/manual-test
-		echo manual-test
-	case system/notices
-		echo notices
-	case system/notices-view system/notices-viewed
-		echo notices-view
-	case system/notification-test
-		echo notification-test
-	case system/onboarding
-		echo onboarding
-	case system/onboarding-complete
-		echo onboarding-complete
-	case system/ping
-		echo ping
-	case system/push-ack
-		echo push-ack
-	case system/redirect-location
-		echo redirect-location
-	case system/restart
-		echo restart
-	case system/server-busy system/getbusy
-		echo server-busy
-	case system/server-busy-clear system/clearbusy
-		echo server-busy-clear
-	case system/server-busy-set system/setbusy
-		echo server-busy-set
-	case system/site-url-test
-		echo site-url-test
-	case system/support-packet system/supportpacket
-		echo support-packet
-	case system/timezones
-		echo timezones
-	case system/upgrade-to-enterprise system/upgrade
-		echo upgrade-to-enterprise
-	case system/upgrade-to-enterprise-allowed system/upgrade-allowed
-		echo upgrade-to-enterprise-allowed
-	case system/upgrade-to-enterprise-status system/upgrade-status
-		echo upgrade-to-enterprise-status
-	case system/version
-		echo version
-	case upload/create
-		echo create
-	case upload/file
-		echo file
-	case upload/list
-		echo list
-	case upload/send upload/resume
-		echo send
-	case upload/status
-		echo status
+	case 'api/call'
+		echo 'call'
+	case 'auth/add-token'
+		echo 'add-token'
+	case 'auth/current'
+		echo 'current'
+	case 'auth/list' 'auth/ls'
+		echo 'list'
+	case 'auth/login'
+		echo 'login'
+	case 'auth/logout'
+		echo 'logout'
+	case 'auth/remove' 'auth/rm'
+		echo 'remove'
+	case 'auth/use'
+		echo 'use'
+	case 'brand/delete'
+		echo 'delete'
+	case 'brand/get'
+		echo 'get'
+	case 'brand/upload'
+		echo 'upload'
+	case 'completion/bash'
+		echo 'bash'
+	case 'completion/fish'
+		echo 'fish'
+	case 'completion/zsh'
+		echo 'zsh'
+	case 'config/client'
+		echo 'client'
+	case 'config/diff'
+		echo 'diff'
+	case 'config/edit'
+		echo 'edit'
+	case 'config/environment' 'config/env'
+		echo 'environment'
+	case 'config/get' 'config/show' 'config/export'
+		echo 'get'
+	case 'config/migrate'
+		echo 'migrate'
+	case 'config/patch'
+		echo 'patch'
+	case 'config/reload'
+		echo 'reload'
+	case 'config/replace'
+		echo 'replace'
+	case 'config/reset'
+		echo 'reset'
+	case 'config/set'
+		echo 'set'
+	case 'db/recycle'
+		echo 'recycle'
+	case 'db/schema-version'
+		echo 'schema-version'
+	case 'events/listen'
+		echo 'listen'
+	case 'file/get' 'file/download'
+		echo 'get'
+	case 'file/info'
+		echo 'info'
+	case 'file/link'
+		echo 'link'
+	case 'file/preview'
+		echo 'preview'
+	case 'file/s3-test'
+		echo 's3-test'
+	case 'file/test'
+		echo 'test'
+	case 'file/thumbnail'
+		echo 'thumbnail'
+	case 'file/upload'
+		echo 'upload'
+	case 'license/load-metric'
+		echo 'load-metric'
+	case 'license/previous-trial' 'license/prev-trial'
+		echo 'previous-trial'
+	case 'license/remove'
+		echo 'remove'
+	case 'license/show' 'license/get'
+		echo 'show'
+	case 'license/trial' 'license/request-trial'
+		echo 'trial'
+	case 'license/upload'
+		echo 'upload'
+	case 'logs/get'
+		echo 'get'
+	case 'logs/post'
+		echo 'post'
+	case 'logs/query'
+		echo 'query'
+	case 'plugin/detach'
+		echo 'detach'
+	case 'plugin/disable'
+		echo 'disable'
+	case 'plugin/enable'
+		echo 'enable'
+	case 'plugin/install-url'
+		echo 'install-url'
+	case 'plugin/list'
+		echo 'list'
+	case 'plugin/marketplace'
+		echo 'marketplace'
+	case 'plugin/reattach'
+		echo 'reattach'
+	case 'plugin/remove'
+		echo 'remove'
+	case 'plugin/statuses'
+		echo 'statuses'
+	case 'plugin/upload'
+		echo 'upload'
+	case 'remotecluster/accept'
+		echo 'accept'
+	case 'remotecluster/create'
+		echo 'create'
+	case 'remotecluster/delete'
+		echo 'delete'
+	case 'remotecluster/get'
+		echo 'get'
+	case 'remotecluster/invite'
+		echo 'invite'
+	case 'remotecluster/list'
+		echo 'list'
+	case 'remotecluster/patch'
+		echo 'patch'
+	case 'remotecluster/raw'
+		echo 'raw'
+	case 'retention/channels'
+		echo 'channels'
+	case 'retention/count'
+		echo 'count'
+	case 'retention/create'
+		echo 'create'
+	case 'retention/delete'
+		echo 'delete'
+	case 'retention/get'
+		echo 'get'
+	case 'retention/list'
+		echo 'list'
+	case 'retention/patch'
+		echo 'patch'
+	case 'retention/policy'
+		echo 'policy'
+	case 'retention/teams'
+		echo 'teams'
+	case 'retention/user-channels'
+		echo 'user-channels'
+	case 'retention/user-teams'
+		echo 'user-teams'
+	case 'saml/certificate-remove' 'saml/cert-remove'
+		echo 'certificate-remove'
+	case 'saml/certificate-status' 'saml/cert-status'
+		echo 'certificate-status'
+	case 'saml/certificate-upload' 'saml/cert-upload'
+		echo 'certificate-upload'
+	case 'saml/metadata'
+		echo 'metadata'
+	case 'saml/metadata-from-idp'
+		echo 'metadata-from-idp'
+	case 'saml/reset-auth-data'
+		echo 'reset-auth-data'
+	case 'shell/run'
+		echo 'run'
+	case 'system/ai-bridge' 'system/e2e-ai-bridge'
+		echo 'ai-bridge'
+	case 'system/ai-bridge-delete' 'system/e2e-ai-bridge-delete' 'system/ai-bridge-reset'
+		echo 'ai-bridge-delete'
+	case 'system/ai-bridge-set' 'system/e2e-ai-bridge-set'
+		echo 'ai-bridge-set'
+	case 'system/analytics'
+		echo 'analytics'
+	case 'system/audits'
+		echo 'audits'
+	case 'system/caches-invalidate' 'system/invalidate-caches'
+		echo 'caches-invalidate'
+	case 'system/email-test'
+		echo 'email-test'
+	case 'system/image'
+		echo 'image'
+	case 'system/integrity'
+		echo 'integrity'
+	case 'system/latest-version'
+		echo 'latest-version'
+	case 'system/manual-test'
+		echo 'manual-test'
+	case 'system/notices'
+		echo 'notices'
+	case 'system/notices-view' 'system/notices-viewed'
+		echo 'notices-view'
+	case 'system/notification-test'
+		echo 'notification-test'
+	case 'system/onboarding'
+		echo 'onboarding'
+	case 'system/onboarding-complete'
+		echo 'onboarding-complete'
+	case 'system/ping'
+		echo 'ping'
+	case 'system/push-ack'
+		echo 'push-ack'
+	case 'system/redirect-location'
+		echo 'redirect-location'
+	case 'system/restart'
+		echo 'restart'
+	case 'system/server-busy' 'system/getbusy'
+		echo 'server-busy'
+	case 'system/server-busy-clear' 'system/clearbusy'
+		echo 'server-busy-clear'
+	case 'system/server-busy-set' 'system/setbusy'
+		echo 'server-busy-set'
+	case 'system/site-url-test'
+		echo 'site-url-test'
+	case 'system/support-packet' 'system/supportpacket'
+		echo 'support-packet'
+	case 'system/timezones'
+		echo 'timezones'
+	case 'system/upgrade-to-enterprise' 'system/upgrade'
+		echo 'upgrade-to-enterprise'
+	case 'system/upgrade-to-enterprise-allowed' 'system/upgrade-allowed'
+		echo 'upgrade-to-enterprise-allowed'
+	case 'system/upgrade-to-enterprise-status' 'system/upgrade-status'
+		echo 'upgrade-to-enterprise-status'
+	case 'system/version'
+		echo 'version'
+	case 'upload/create'
+		echo 'create'
+	case 'upload/file'
+		echo 'file'
+	case 'upload/list'
+		echo 'list'
+	case 'upload/send' 'upload/resume'
+		echo 'send'
+	case 'upload/status'
+		echo 'status'
 	end
 end
 
 # The command run when family $argv[1] is followed by no command word.
 function __mmadm_default
 	switch $argv[1]
-	case api
-		echo call
-	case events
-		echo listen
-	case shell
-		echo run
+	case 'api'
+		echo 'call'
+	case 'events'
+		echo 'listen'
+	case 'shell'
+		echo 'run'
 	end
 end
 
@@ -1069,77 +1069,77 @@ end
 # file, profile, "choice VALUES" or nothing.
 function __mmadm_argument
 	switch $argv[1]/$argv[2]/$argv[3]
-	case auth/remove/0
+	case 'auth/remove/0'
 		echo 'profile'
-	case auth/use/0
+	case 'auth/use/0'
 		echo 'profile'
-	case brand/get/0
+	case 'brand/get/0'
 		echo 'file'
-	case brand/upload/0
+	case 'brand/upload/0'
 		echo 'file'
-	case config/diff/0
+	case 'config/diff/0'
 		echo 'profile'
-	case config/diff/1
+	case 'config/diff/1'
 		echo 'profile'
-	case config/migrate/0
+	case 'config/migrate/0'
 		echo 'file'
-	case config/migrate/1
+	case 'config/migrate/1'
 		echo 'file'
-	case config/patch/0
+	case 'config/patch/0'
 		echo 'file'
-	case config/replace/0
+	case 'config/replace/0'
 		echo 'file'
-	case file/upload/0
+	case 'file/upload/0'
 		echo ''
 	case 'file/upload/*'
 		echo 'file'
-	case license/upload/0
+	case 'license/upload/0'
 		echo 'file'
-	case plugin/marketplace/0
+	case 'plugin/marketplace/0'
 		echo 'choice list install'
-	case plugin/marketplace/1
+	case 'plugin/marketplace/1'
 		echo ''
-	case plugin/reattach/0
+	case 'plugin/reattach/0'
 		echo 'file'
-	case plugin/upload/0
+	case 'plugin/upload/0'
 		echo 'file'
-	case remotecluster/raw/0
+	case 'remotecluster/raw/0'
 		echo 'choice ping msg confirm-invite upload image'
 	case 'remotecluster/raw/*'
 		echo ''
-	case retention/channels/0
+	case 'retention/channels/0'
 		echo 'choice list add remove search'
-	case retention/channels/1
+	case 'retention/channels/1'
 		echo ''
 	case 'retention/channels/*'
 		echo ''
-	case retention/teams/0
+	case 'retention/teams/0'
 		echo 'choice list add remove search'
-	case retention/teams/1
+	case 'retention/teams/1'
 		echo ''
 	case 'retention/teams/*'
 		echo ''
-	case saml/certificate-remove/0
+	case 'saml/certificate-remove/0'
 		echo 'choice idp public private'
-	case saml/certificate-upload/0
+	case 'saml/certificate-upload/0'
 		echo 'choice idp public private'
-	case saml/certificate-upload/1
+	case 'saml/certificate-upload/1'
 		echo 'file'
-	case saml/metadata/0
+	case 'saml/metadata/0'
 		echo 'file'
-	case system/ai-bridge-set/0
+	case 'system/ai-bridge-set/0'
 		echo 'file'
-	case system/email-test/0
+	case 'system/email-test/0'
 		echo 'file'
-	case upload/create/0
+	case 'upload/create/0'
 		echo 'file'
-	case upload/file/0
+	case 'upload/file/0'
 		echo ''
-	case upload/file/1
+	case 'upload/file/1'
 		echo 'file'
-	case upload/send/0
+	case 'upload/send/0'
 		echo ''
-	case upload/send/1
+	case 'upload/send/1'
 		echo 'file'
 	end
 end

@@ -6,6 +6,7 @@
 #include "cli_internal.h"
 #include "mmadm/repl.h"
 
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -632,35 +633,167 @@ sh_commands(FILE *f, const struct mm_family *fams, enum sh_kind k)
 	fputs("\tesac\n}\n\n", f);
 }
 
+/*
+ * The lookup tables of the scripts, written once for both syntaxes: a
+ * row maps one or more patterns to a value, as `PAT | PAT) REPLY='V' ;;`
+ * in bash and zsh and as `case 'PAT' 'PAT'` / `echo 'V'` in fish.
+ */
+struct case_syntax {
+	const char *open;  /* before the first pattern */
+	const char *alt;   /* between two patterns */
+	const char *quote; /* around each pattern */
+	const char *then;  /* after the patterns, before the value */
+	const char *close; /* after the value */
+	const char *end;   /* after the last row: catch-all, end of table */
+};
+
+static const struct case_syntax sh_case = {
+	"\t", " | ", "", ") REPLY='", "' ;;\n", "\t*) REPLY= ;;\n\tesac\n}\n\n",
+};
+static const struct case_syntax fish_case = {
+	"\tcase ", " ", "'", "\n\t\techo '", "'\n", "\tend\nend\n\n",
+};
+
+static void case_pattern(FILE *f, const struct case_syntax *s, bool first,
+			 const char *fmt, ...)
+	__attribute__((format(printf, 4, 5)));
+
+static void
+case_pattern(FILE *f, const struct case_syntax *s, bool first, const char *fmt,
+	     ...)
+{
+	va_list ap;
+
+	fputs(first ? s->open : s->alt, f);
+	fputs(s->quote, f);
+	va_start(ap, fmt);
+	vfprintf(f, fmt, ap);
+	va_end(ap);
+	fputs(s->quote, f);
+}
+
+/* FAMILY/WORD -> the command that word names (aliases resolved). */
+static void
+table_commands(FILE *f, const struct mm_family *fams,
+	       const struct case_syntax *s)
+{
+	for (size_t i = 0; fams[i].name != NULL; i++)
+		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
+		     c++) {
+			if (!visible_cmd(c))
+				continue;
+			case_pattern(f, s, true, "%s/%s", fams[i].name,
+				     c->name);
+			for (size_t j = 0; c->aliases && c->aliases[j]; j++)
+				case_pattern(f, s, false, "%s/%s", fams[i].name,
+					     c->aliases[j]);
+			fprintf(f, "%s%s%s", s->then, c->name, s->close);
+		}
+	fputs(s->end, f);
+}
+
+/* FAMILY -> the command run when no command word follows. */
+static void
+table_defaults(FILE *f, const struct mm_family *fams,
+	       const struct case_syntax *s)
+{
+	for (size_t i = 0; fams[i].name != NULL; i++) {
+		const struct mm_cmd_entry *d = family_default(&fams[i]);
+
+		if (d == NULL)
+			continue;
+		case_pattern(f, s, true, "%s", fams[i].name);
+		fprintf(f, "%s%s%s", s->then, d->name, s->close);
+	}
+	fputs(s->end, f);
+}
+
+/* One row per option that takes a value: PREFIX--name and PREFIX-c. */
+static void
+value_rows(FILE *f, const struct case_syntax *s, const char *prefix,
+	   const struct mm_opt *opts)
+{
+	for (const struct mm_opt *o = opts; o && o->name; o++) {
+		if ((o->flags & MM_OPT_HIDDEN) || !takes_value(o))
+			continue;
+		case_pattern(f, s, true, "%s--%s", prefix, o->name);
+		if (o->short_name != 0)
+			case_pattern(f, s, false, "%s-%c", prefix,
+				     o->short_name);
+		fputs(s->then, f);
+		value_kind(f, o);
+		fputs(s->close, f);
+	}
+}
+
+/* FAMILY/COMMAND/OPTION -> what its value is (value_kind). */
+static void
+table_values(FILE *f, const struct mm_family *fams, const struct case_syntax *s)
+{
+	for (size_t i = 0; fams[i].name != NULL; i++)
+		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
+		     c++) {
+			const struct mm_opt *t[2];
+			char prefix[256];
+
+			if (!visible_cmd(c) ||
+			    snprintf(prefix, sizeof(prefix), "%s/%s/",
+				     fams[i].name,
+				     c->name) >= (int)sizeof(prefix))
+				continue;
+			cmd_tables(c, t);
+			value_rows(f, s, prefix, t[0]);
+			value_rows(f, s, prefix, t[1]);
+		}
+	value_rows(f, s, "*/*/", mm_global_opts);
+	fputs(s->end, f);
+}
+
+/* FAMILY/COMMAND/N -> what positional argument N (from 0) is; the last
+ * of a variadic list stands for all that follow. */
+static void
+table_arguments(FILE *f, const struct mm_family *fams,
+		const struct case_syntax *s)
+{
+	for (size_t i = 0; fams[i].name != NULL; i++)
+		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
+		     c++) {
+			size_t n = 0;
+			bool any = false;
+
+			for (; c->args != NULL && c->args[n].name != NULL; n++)
+				if (arg_has_kind(&c->args[n]))
+					any = true;
+			if (!visible_cmd(c) || !any)
+				continue;
+			for (size_t j = 0; j < n; j++) {
+				const struct mm_arg *a = &c->args[j];
+
+				if (j + 1 == n && (a->flags & MM_ARG_VARIADIC))
+					case_pattern(f, s, true, "%s/%s/*",
+						     fams[i].name, c->name);
+				else
+					case_pattern(f, s, true, "%s/%s/%zu",
+						     fams[i].name, c->name, j);
+				fputs(s->then, f);
+				arg_kind(f, a);
+				fputs(s->close, f);
+			}
+		}
+	fputs(s->end, f);
+}
+
 static void
 sh_command(FILE *f, const struct mm_family *fams)
 {
 	fputs("# The command that word $2 names in family $1 (aliases "
 	      "resolved).\n_mmadm_command()\n{\n\tcase $1/$2 in\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++)
-		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
-		     c++) {
-			if (!visible_cmd(c))
-				continue;
-			fprintf(f, "\t%s/%s", fams[i].name, c->name);
-			for (size_t j = 0; c->aliases && c->aliases[j]; j++)
-				fprintf(f, " | %s/%s", fams[i].name,
-					c->aliases[j]);
-			fprintf(f, ") REPLY=%s ;;\n", c->name);
-		}
-	fputs("\t*) REPLY= ;;\n\tesac\n}\n\n", f);
+	table_commands(f, fams, &sh_case);
 	fputs("# The command run when family $1 is followed by no command "
 	      "word.\n_mmadm_default()\n{\n\tcase $1 in\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++) {
-		const struct mm_cmd_entry *d = family_default(&fams[i]);
-
-		if (d != NULL)
-			fprintf(f, "\t%s) REPLY=%s ;;\n", fams[i].name,
-				d->name);
-	}
-	fputs("\t*) REPLY= ;;\n\tesac\n}\n\n", f);
+	table_defaults(f, fams, &sh_case);
 }
 
 static void
@@ -751,15 +884,6 @@ sh_options(FILE *f, const struct mm_family *fams, enum sh_kind k)
 	fputs("}\n\n", f);
 }
 
-/* One case pattern per way of writing the option ("--x", "-x"). */
-static void
-sh_opt_patterns(FILE *f, const char *prefix, const struct mm_opt *o)
-{
-	fprintf(f, "\t%s--%s", prefix, o->name);
-	if (o->short_name != 0)
-		fprintf(f, " | %s-%c", prefix, o->short_name);
-}
-
 static void
 sh_values(FILE *f, const struct mm_family *fams)
 {
@@ -767,40 +891,7 @@ sh_values(FILE *f, const struct mm_family *fams)
 	      "word, file,\n# profile or \"choice VALUES\".\n"
 	      "_mmadm_value()\n{\n\tcase $1/$2/$3 in\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++)
-		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
-		     c++) {
-			const struct mm_opt *t[2];
-			char prefix[256];
-
-			if (!visible_cmd(c))
-				continue;
-			if (snprintf(prefix, sizeof(prefix), "%s/%s/",
-				     fams[i].name,
-				     c->name) >= (int)sizeof(prefix))
-				continue;
-			cmd_tables(c, t);
-			for (size_t n = 0; n < 2; n++)
-				for (const struct mm_opt *o = t[n];
-				     o && o->name; o++) {
-					if ((o->flags & MM_OPT_HIDDEN) ||
-					    !takes_value(o))
-						continue;
-					sh_opt_patterns(f, prefix, o);
-					fputs(") REPLY='", f);
-					value_kind(f, o);
-					fputs("' ;;\n", f);
-				}
-		}
-	for (const struct mm_opt *o = mm_global_opts; o->name; o++) {
-		if ((o->flags & MM_OPT_HIDDEN) || !takes_value(o))
-			continue;
-		sh_opt_patterns(f, "*/*/", o);
-		fputs(") REPLY='", f);
-		value_kind(f, o);
-		fputs("' ;;\n", f);
-	}
-	fputs("\t*) REPLY= ;;\n\tesac\n}\n\n", f);
+	table_values(f, fams, &sh_case);
 }
 
 static void
@@ -810,31 +901,7 @@ sh_arguments(FILE *f, const struct mm_family *fams)
 	      "file, profile,\n# \"choice VALUES\" or nothing.\n"
 	      "_mmadm_argument()\n{\n\tcase $1/$2/$3 in\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++)
-		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
-		     c++) {
-			size_t n = 0;
-			bool any = false;
-
-			for (; c->args != NULL && c->args[n].name != NULL; n++)
-				if (arg_has_kind(&c->args[n]))
-					any = true;
-			if (!visible_cmd(c) || !any)
-				continue;
-			for (size_t j = 0; j < n; j++) {
-				const struct mm_arg *a = &c->args[j];
-
-				if (j + 1 == n && (a->flags & MM_ARG_VARIADIC))
-					fprintf(f, "\t%s/%s/*) REPLY='",
-						fams[i].name, c->name);
-				else
-					fprintf(f, "\t%s/%s/%zu) REPLY='",
-						fams[i].name, c->name, j);
-				arg_kind(f, a);
-				fputs("' ;;\n", f);
-			}
-		}
-	fputs("\t*) REPLY= ;;\n\tesac\n}\n\n", f);
+	table_arguments(f, fams, &sh_case);
 }
 
 /* The walk over the words before the cursor, shared by bash and zsh:
@@ -1113,15 +1180,6 @@ fish_opt_lines(FILE *f, const struct mm_opt *opts)
 }
 
 static void
-fish_opt_patterns(FILE *f, const char *prefix, const struct mm_opt *o)
-{
-	fprintf(f, "\tcase '%s--%s'", prefix, o->name);
-	if (o->short_name != 0)
-		fprintf(f, " '%s-%c'", prefix, o->short_name);
-	fputc('\n', f);
-}
-
-static void
 fish_data(FILE *f, const struct mm_family *fams)
 {
 	fputs("# The families and what they are for.\n"
@@ -1160,30 +1218,12 @@ fish_data(FILE *f, const struct mm_family *fams)
 	      "# The command that word $argv[2] names in family $argv[1].\n"
 	      "function __mmadm_command\n\tswitch $argv[1]/$argv[2]\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++)
-		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
-		     c++) {
-			if (!visible_cmd(c))
-				continue;
-			fprintf(f, "\tcase %s/%s", fams[i].name, c->name);
-			for (size_t j = 0; c->aliases && c->aliases[j]; j++)
-				fprintf(f, " %s/%s", fams[i].name,
-					c->aliases[j]);
-			fprintf(f, "\n\t\techo %s\n", c->name);
-		}
-	fputs("\tend\nend\n\n"
-	      "# The command run when family $argv[1] is followed by no "
+	table_commands(f, fams, &fish_case);
+	fputs("# The command run when family $argv[1] is followed by no "
 	      "command word.\nfunction __mmadm_default\n\tswitch $argv[1]\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++) {
-		const struct mm_cmd_entry *d = family_default(&fams[i]);
-
-		if (d != NULL)
-			fprintf(f, "\tcase %s\n\t\techo %s\n", fams[i].name,
-				d->name);
-	}
-	fputs("\tend\nend\n\n"
-	      "# The options of command $argv[1]/$argv[2], global ones "
+	table_defaults(f, fams, &fish_case);
+	fputs("# The options of command $argv[1]/$argv[2], global ones "
 	      "included.\nfunction __mmadm_options\n\tswitch "
 	      "$argv[1]/$argv[2]\n",
 	      f);
@@ -1207,70 +1247,13 @@ fish_data(FILE *f, const struct mm_family *fams)
 	      "VALUES\".\nfunction __mmadm_value\n\tswitch "
 	      "$argv[1]/$argv[2]/$argv[3]\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++)
-		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
-		     c++) {
-			const struct mm_opt *t[2];
-			char prefix[256];
-
-			if (!visible_cmd(c) ||
-			    snprintf(prefix, sizeof(prefix), "%s/%s/",
-				     fams[i].name,
-				     c->name) >= (int)sizeof(prefix))
-				continue;
-			cmd_tables(c, t);
-			for (size_t n = 0; n < 2; n++)
-				for (const struct mm_opt *o = t[n];
-				     o && o->name; o++) {
-					if ((o->flags & MM_OPT_HIDDEN) ||
-					    !takes_value(o))
-						continue;
-					fish_opt_patterns(f, prefix, o);
-					fputs("\t\techo '", f);
-					value_kind(f, o);
-					fputs("'\n", f);
-				}
-		}
-	for (const struct mm_opt *o = mm_global_opts; o->name; o++) {
-		if ((o->flags & MM_OPT_HIDDEN) || !takes_value(o))
-			continue;
-		fish_opt_patterns(f, "*/*/", o);
-		fputs("\t\techo '", f);
-		value_kind(f, o);
-		fputs("'\n", f);
-	}
-	fputs("\tend\nend\n\n"
-	      "# What positional argument $argv[3] (from 0) of command "
+	table_values(f, fams, &fish_case);
+	fputs("# What positional argument $argv[3] (from 0) of command "
 	      "$argv[1]/$argv[2] is:\n# file, profile, \"choice VALUES\" or "
 	      "nothing.\nfunction __mmadm_argument\n\tswitch "
 	      "$argv[1]/$argv[2]/$argv[3]\n",
 	      f);
-	for (size_t i = 0; fams[i].name != NULL; i++)
-		for (const struct mm_cmd_entry *c = fams[i].cmds; c->name;
-		     c++) {
-			size_t n = 0;
-			bool any = false;
-
-			for (; c->args != NULL && c->args[n].name != NULL; n++)
-				if (arg_has_kind(&c->args[n]))
-					any = true;
-			if (!visible_cmd(c) || !any)
-				continue;
-			for (size_t j = 0; j < n; j++) {
-				const struct mm_arg *a = &c->args[j];
-
-				if (j + 1 == n && (a->flags & MM_ARG_VARIADIC))
-					fprintf(f, "\tcase '%s/%s/*'\n",
-						fams[i].name, c->name);
-				else
-					fprintf(f, "\tcase %s/%s/%zu\n",
-						fams[i].name, c->name, j);
-				fputs("\t\techo '", f);
-				arg_kind(f, a);
-				fputs("'\n", f);
-			}
-		}
-	fputs("\tend\nend\n\n", f);
+	table_arguments(f, fams, &fish_case);
 }
 
 static void
