@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -584,6 +585,17 @@ mm_cli_exec_one(struct mm_ctx *ctx, const struct mm_family *fam,
 		rc = prepare_target(ctx, fam, cmd, err);
 		if (rc != MM_OK)
 			return rc;
+		/* One command, one target, no TLS: skip OpenSSL's set-up.
+		 * (Commands that reach other targets, such as config diff,
+		 * resolve them themselves and are not CMD_NEEDS_SERVER.) */
+		if (ctx->repl == NULL && ctx->multi == NULL &&
+		    (ctx->target.local ||
+		     (ctx->target.url != NULL &&
+		      strncasecmp(ctx->target.url, "http://", 7) == 0)) &&
+		    mm_http_promise_no_tls() && ctx->verbose)
+			trace_to_stderr(ctx,
+					"* no TLS in this run: OpenSSL set "
+					"up without openssl.cnf");
 	}
 	if (cmd->flags & CMD_DESTRUCTIVE) {
 		rc = confirm_destructive(ctx, fam, cmd, err);

@@ -5,6 +5,7 @@
 #include "multi_internal.h"
 
 #include <curl/curl.h>
+#include <dlfcn.h>
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -99,6 +100,38 @@ set_str(char **dst, const char *src)
 		free(*dst);
 	}
 	*dst = mm_strdup(src);
+}
+
+/* From <openssl/crypto.h> and <openssl/ssl.h> (1.1.0 and later): the
+ * values are part of OpenSSL's ABI. Looked up with dlsym, as libssl is
+ * libcurl's dependency, not ours. */
+#define MM_OSSL_NO_LOAD_CRYPTO_STRINGS 0x00000001UL
+#define MM_OSSL_NO_LOAD_CONFIG 0x00000080UL
+#define MM_OSSL_NO_ATEXIT 0x00080000UL
+#define MM_OSSL_NO_LOAD_SSL_STRINGS 0x00100000UL
+
+bool
+mm_http_promise_no_tls(void)
+{
+	const curl_version_info_data *v;
+	int (*init_ssl)(uint64_t, const void *);
+	void *sym;
+
+	if (curl_ready)
+		return false;
+	v = curl_version_info(CURLVERSION_NOW);
+	if (v == NULL || v->ssl_version == NULL ||
+	    (strncmp(v->ssl_version, "OpenSSL/3", 9) != 0 &&
+	     strncmp(v->ssl_version, "OpenSSL/1.1", 11) != 0))
+		return false;
+	sym = dlsym(RTLD_DEFAULT, "OPENSSL_init_ssl");
+	if (sym == NULL)
+		return false;
+	memcpy(&init_ssl, &sym, sizeof(init_ssl));
+	return init_ssl(MM_OSSL_NO_LOAD_CONFIG | MM_OSSL_NO_ATEXIT |
+				MM_OSSL_NO_LOAD_CRYPTO_STRINGS |
+				MM_OSSL_NO_LOAD_SSL_STRINGS,
+			NULL) == 1;
 }
 
 enum mm_result
