@@ -136,8 +136,7 @@ events_listen_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		sigaction(SIGINT, &old_int, NULL);
 	if (own_term)
 		sigaction(SIGTERM, &old_term, NULL);
-	if (own_int || own_term)
-		ctx->cancel = 0; /* Ctrl-C is how a stream ends */
+	ctx->cancel = 0; /* Ctrl-C is how a stream ends: finish the output */
 	events_cancel = NULL;
 	if (!l.lines)
 		mm_out_list_end(&ctx->out);

@@ -231,8 +231,8 @@ follow(struct mm_ctx *ctx, struct mm_client *c, struct emit *e,
 		mm_error_clear(err);
 		rc = MM_OK; /* Ctrl-C is how a follow ends */
 	}
-	if (follow_stop)
-		ctx->cancel = 0;
+	if (stopped(ctx))
+		ctx->cancel = 0; /* the rest of the output is written */
 	if (own_int)
 		sigaction(SIGINT, &old_int, NULL);
 	if (own_term)

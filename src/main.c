@@ -1,6 +1,7 @@
 /* mmadm: the one-shot entry point. */
 #include "../cmd/cmd.h"
 #include "mmadm/cli.h"
+#include "mmadm/out.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -11,18 +12,28 @@
 
 static volatile int *cancel_flag;
 
-/* Ctrl-C (or SIGTERM) asks the running transfer to stop: it ends
- * cleanly, temp files are removed, and the exit code is 130. A second
- * one ends the process at once. */
+/* Ctrl-C (or SIGTERM) asks the running command to stop: a transfer ends
+ * cleanly, temp files are removed, output stops at the next write, and
+ * the exit code is 130. When the process is blocked writing output (the
+ * reader stopped reading) it ends at once, with the same line and code:
+ * nothing is left to clean up then. A second signal ends the process at
+ * once. */
 static void
 on_interrupt(int sig)
 {
+	static const char msg[] = "mmadm: cancelled\n";
+
 	if (cancel_flag == NULL || *cancel_flag) {
 		signal(sig, SIG_DFL);
 		raise(sig);
 		return;
 	}
 	*cancel_flag = 1;
+	if (mm_out_in_write()) {
+		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
+			_exit(130);
+		_exit(130);
+	}
 }
 
 int

@@ -34,6 +34,10 @@ struct mm_out {
 	bool pretty; /* JSON pretty-printed unless MMADM_JSON_COMPACT=1 */
 	int width;   /* terminal columns, 0 if unknown */
 	bool write_failed; /* a write to out failed (not EPIPE) */
+	/* Non-zero (Ctrl-C, SIGTERM): writes to out stop and fail, and
+	 * cancelled and write_failed are set; NULL = never. */
+	volatile int *cancel;
+	bool cancelled;
 	/* streaming list state */
 	int list_state;
 	const struct mm_column *list_cols;
@@ -65,6 +69,16 @@ struct mm_column {
 void mm_out_init(struct mm_out *o, FILE *out, FILE *err, enum mm_format fmt,
 		 bool no_color, bool quiet);
 void mm_out_release(struct mm_out *o);
+
+/*
+ * True while a write or flush of data output is under way: a signal
+ * handler that finds it set knows the process may be blocked on a reader
+ * that stopped reading, where no flag is looked at until the write ends.
+ * Safe to call from a signal handler.
+ */
+bool mm_out_in_write(void);
+/* fflush(o->out), marked as a write for mm_out_in_write. */
+int mm_out_fflush(struct mm_out *o);
 /* --columns a,b.c: dotted paths into each row; headers are the paths in
  * upper case. false (with o unchanged) for an empty or malformed list. */
 bool mm_out_set_columns(struct mm_out *o, const char *spec);

@@ -3,6 +3,7 @@
 #include "mmadm/cli_ext.h"
 
 #include <errno.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -774,6 +775,7 @@ setup_output(struct mm_ctx *ctx, struct mm_args *bag, struct mm_error *err)
 	mm_out_init(&ctx->out, out, errf, fmt,
 		    mm_args_bool(bag, "no-color", false),
 		    mm_args_bool(bag, "quiet", false));
+	ctx->out.cancel = &ctx->cancel;
 	if (mm_args_get(bag, "columns") != NULL &&
 	    !mm_out_set_columns(&ctx->out, mm_args_get(bag, "columns")))
 		return mm_error_set(err, MM_ERR_USAGE,
@@ -983,7 +985,14 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 		rc = mm_ext_run(ctx, fam, cmd, bag, err);
 	else
 		rc = mm_cli_exec_one(ctx, fam, cmd, bag, err);
-	if (fflush(ctx->out.out) != 0 && errno != EPIPE && rc == MM_OK)
+	if (ctx->out.cancelled) {
+		/* Output stopped on Ctrl-C or SIGTERM: what is still buffered
+		 * is dropped (flushing it could block on a full pipe again). */
+		__fpurge(ctx->out.out);
+		if (rc == MM_OK)
+			rc = mm_error_set(err, MM_ERR_CANCELLED, "cancelled");
+	} else if (mm_out_fflush(&ctx->out) != 0 && errno != EPIPE &&
+		   rc == MM_OK)
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
 				  strerror(errno));
 	else if (ctx->out.write_failed && rc == MM_OK)

@@ -8,6 +8,7 @@
 
 #include <ctype.h>
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -355,19 +356,60 @@ json_safe(const char *s, size_t len, struct mm_buf *out)
 
 /* ---- writing ---------------------------------------------------------- */
 
+static volatile sig_atomic_t in_write;
+
+bool
+mm_out_in_write(void)
+{
+	return in_write != 0;
+}
+
+int
+mm_out_fflush(struct mm_out *o)
+{
+	int r;
+
+	in_write = 1;
+	r = fflush(o->out);
+	in_write = 0;
+	return r;
+}
+
+/* A signal asked the command to stop: say so (once the flag is seen). */
+static bool
+out_cancelled(struct mm_out *o)
+{
+	/* As for a failed write, callers stop and leave the report to the
+	 * dispatcher, which names it a cancel. */
+	if (o->cancel != NULL && *o->cancel)
+		o->cancelled = o->write_failed = true;
+	return o->cancelled;
+}
+
+/* A write failed: a closed pipe ends output quietly, an interrupted
+ * write (a signal) is a cancel, anything else an error. */
+static bool
+out_failed(struct mm_out *o)
+{
+	if (!out_cancelled(o) && errno != EPIPE)
+		o->write_failed = true;
+	return false;
+}
+
 static bool
 out_write(struct mm_out *o, const char *s, size_t n)
 {
 	if (n == 0)
 		return true;
-	if (o->out == NULL)
+	if (o->out == NULL || out_cancelled(o))
 		return false;
 	errno = 0;
+	in_write = 1;
 	if (fwrite(s, 1, n, o->out) != n) {
-		if (errno != EPIPE)
-			o->write_failed = true;
-		return false;
+		in_write = 0;
+		return out_failed(o);
 	}
+	in_write = 0;
 	return true;
 }
 
@@ -386,14 +428,11 @@ out_buf(struct mm_out *o, const struct mm_buf *b)
 static bool
 out_flush(struct mm_out *o)
 {
-	if (o->out == NULL)
+	if (o->out == NULL || out_cancelled(o))
 		return false;
 	errno = 0;
-	if (fflush(o->out) != 0) {
-		if (errno != EPIPE)
-			o->write_failed = true;
-		return false;
-	}
+	if (mm_out_fflush(o) != 0)
+		return out_failed(o);
 	return true;
 }
 

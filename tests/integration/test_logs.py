@@ -135,6 +135,52 @@ class TestGet(Base):
         self.assertEqual(r.out, "")
 
 
+class TestInterrupt(Base):
+    """A signal during rendering stops the output at once: exit 130 and
+    one line, even when the reader has stopped reading (a full pipe)."""
+
+    def blocked_writer(self, sig):
+        self.server.set_state(seed_logs=10000)
+        env = self.base_env()
+        env.update(self.admin_env())
+        cmd = (shlex.split(os.environ.get("MMADM_WRAPPER", ""))
+               + [mmadm_bin(), "logs", "get", "--per-page", "10000", "-o", "table"])
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        try:
+            # Nobody reads stdout: once the request is answered the
+            # output fills the pipe and mmadm blocks writing it.
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not self.server.find_requests(
+                    "GET", "/api/v4/logs"):
+                time.sleep(0.05)
+            time.sleep(1.5)
+            self.assertIsNone(p.poll(), "mmadm should be blocked on the full pipe")
+            p.send_signal(sig)
+            t0 = time.monotonic()
+            p.wait(timeout=10)
+            took = time.monotonic() - t0
+            out, err = p.communicate(timeout=10)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        return p.returncode, out.decode(), err.decode(), took
+
+    def test_sigterm_while_writing(self):
+        rc, out, err, took = self.blocked_writer(signal.SIGTERM)
+        self.assertEqual(rc, 130, err)
+        self.assertEqual(err, "mmadm: cancelled\n")
+        self.assertLess(took, 5)
+        self.assertTrue(out.startswith("TIME"), out[:100])
+        self.assertLess(out.count("\n"), 10001)
+
+    def test_sigint_while_writing(self):
+        rc, out, err, took = self.blocked_writer(signal.SIGINT)
+        self.assertEqual(rc, 130, err)
+        self.assertEqual(err, "mmadm: cancelled\n")
+
+
 class TestFollow(Base):
     def start(self, *args):
         env = self.base_env()

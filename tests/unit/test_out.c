@@ -377,6 +377,35 @@ test_doc_empty(void **state)
 	check_doc(MM_FMT_PLAIN, "{}", NULL, "");
 }
 
+/* A set cancel flag stops output at the next write: nothing more is
+ * written, and the stream says why (cancelled, a failed write). */
+static void
+test_cancel(void **state)
+{
+	static const struct mm_column cols[] = {{"ID", "id"}, MM_COLUMN_END};
+	volatile int cancel = 0;
+	struct mm_json *row = parse("{\"id\":\"a\"}");
+	struct cap c;
+
+	(void)state;
+	cap_open(&c, MM_FMT_PLAIN);
+	c.o.cancel = &cancel;
+	assert_true(mm_out_list_begin(&c.o, cols));
+	assert_true(mm_out_list_row(&c.o, row));
+	assert_true(mm_out_list_flush(&c.o));
+	assert_false(c.o.cancelled);
+	cancel = 1;
+	assert_false(mm_out_list_row(&c.o, row));
+	assert_false(mm_out_doc(&c.o, row, NULL));
+	(void)mm_out_list_end(&c.o);
+	assert_true(c.o.cancelled);
+	assert_true(c.o.write_failed);
+	assert_string_equal(cap_out(&c), "a\n");
+	assert_false(mm_out_in_write());
+	cap_close(&c);
+	mm_json_free(row);
+}
+
 static void
 test_doc_scalars(void **state)
 {
@@ -914,6 +943,7 @@ main(void)
 		T(test_doc_array_cols),
 		T(test_doc_empty),
 		T(test_doc_scalars),
+		T(test_cancel),
 		T(test_doc_unsafe_json),
 		T(test_utf8_alignment),
 		T(test_truncation),
