@@ -178,7 +178,7 @@ api_call_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	fields = collect_fields(args, &nfields);
 	headers = calloc(nh + 1, sizeof(*headers));
 	if (fields == NULL || headers == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < nh && rc == MM_OK; i++) {
@@ -197,7 +197,7 @@ api_call_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc != MM_OK)
 		goto out;
 	if (!mm_buf_printf(&what, "'api %s'", method)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (!query || input != NULL) {
@@ -218,7 +218,7 @@ api_call_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	default_json(ctx, args);
 	if (paginate) {
 		if (!mm_out_list_begin(&ctx->out, NULL)) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 		rc = mm_api_raw_paginate(c, mm_buf_str(&path), paged_item,

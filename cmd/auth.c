@@ -73,7 +73,7 @@ get_secret(struct mm_ctx *ctx, const char *file, bool from_stdin,
 	if (!mm_buf_puts(out, line)) {
 		mm_wipe(line, strlen(line));
 		free(line);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	mm_wipe(line, strlen(line));
 	free(line);
@@ -90,7 +90,7 @@ save_profile(struct mm_ctx *ctx, const struct mm_profile *prof,
 
 	if (rc == MM_OK && (!mm_profiles_put(&p, prof) ||
 			    !mm_profiles_set_active(&p, prof->name)))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	if (rc == MM_OK)
 		rc = mm_profiles_save(path, &p, err);
 	mm_profiles_release(&p);
@@ -333,7 +333,7 @@ auth_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		goto out;
 	cells = calloc(p.n * 5 + 1, sizeof(*cells));
 	if (cells == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < p.n; i++) {
@@ -382,7 +382,7 @@ auth_use_exec(struct mm_ctx *ctx, const struct mm_args *args,
 				  "list')",
 				  name);
 	if (rc == MM_OK && !mm_profiles_set_active(&p, name))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	if (rc == MM_OK)
 		rc = mm_profiles_save(path, &p, err);
 	mm_profiles_release(&p);
@@ -486,7 +486,7 @@ auth_logout_exec(struct mm_ctx *ctx, const struct mm_args *args,
 
 		copy.token = NULL;
 		if (!mm_profiles_put(&p, &copy))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		else
 			rc = mm_profiles_save(path, &p, err);
 	}

@@ -66,6 +66,14 @@ enum mm_result cmd_get_show(struct mm_ctx *ctx, cmd_get_fn fn,
 enum mm_result cmd_action(struct mm_ctx *ctx, cmd_get_fn fn, const char *human,
 			  struct mm_error *err);
 
+/* The same for an action on one object: fn(c, id, ...), and the line
+ * printed is human_fmt with id in it ("deleted policy %s"). */
+typedef enum mm_result (*cmd_id_fn)(struct mm_client *c, const char *id,
+				    struct mm_json **out, struct mm_error *err);
+enum mm_result cmd_action_on(struct mm_ctx *ctx, cmd_id_fn fn, const char *id,
+			     const char *human_fmt, struct mm_error *err)
+	__attribute__((format(printf, 4, 0)));
+
 /*
  * Print the answer of an action endpoint ({"status":"OK"}): the server's
  * document for json/yaml, `human` as one line for table/plain. In a dry

@@ -28,7 +28,7 @@ cmd_emitted(struct mm_ctx *ctx, bool ok, struct mm_error *err)
 {
 	if (ok || ctx->out.write_failed)
 		return MM_OK;
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	return mm_error_oom(err);
 }
 
 enum mm_result
@@ -66,6 +66,26 @@ cmd_action(struct mm_ctx *ctx, cmd_get_fn fn, const char *human,
 		rc = fn(c, &doc, err);
 	if (rc == MM_OK)
 		rc = cmd_print_status(ctx, doc, human, err);
+	mm_json_free(doc);
+	return rc;
+}
+
+enum mm_result
+cmd_action_on(struct mm_ctx *ctx, cmd_id_fn fn, const char *id,
+	      const char *human_fmt, struct mm_error *err)
+{
+	struct mm_client *c;
+	struct mm_json *doc = NULL;
+	char human[512];
+	enum mm_result rc = mm_ctx_client(ctx, &c, err);
+
+	if (rc == MM_OK)
+		rc = fn(c, id, &doc, err);
+	if (rc == MM_OK) {
+		if (snprintf(human, sizeof(human), human_fmt, id) < 0)
+			human[0] = '\0';
+		rc = cmd_print_status(ctx, doc, human, err);
+	}
 	mm_json_free(doc);
 	return rc;
 }
@@ -150,15 +170,15 @@ cmd_list_rows(struct mm_ctx *ctx, struct mm_client *c,
 	enum mm_result rc;
 
 	if (!mm_out_list_begin(&ctx->out, cols))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	rc = mm_api_paged(c, req, list_item, list_page, &l, err);
 	if (rc == MM_OK && l.nomem)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	/* A failed write (closed pipe: `| head`) stops the loop; the
 	 * dispatcher reports real write errors. Anything else is memory. */
 	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
 	    !ctx->out.write_failed && !ferror(ctx->out.out))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	return rc;
 }
 

@@ -105,7 +105,7 @@ print_changes(struct mm_ctx *ctx, const struct mm_config_changes *ch,
 	const char **cells = calloc(ch->n * 3 + 1, sizeof(*cells));
 
 	if (cells == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 0; i < ch->n; i++) {
 		cells[i * 3] = ch->v[i].key;
 		cells[i * 3 + 1] = ch->v[i].before;
@@ -145,13 +145,13 @@ apply_patch(struct mm_ctx *ctx, struct mm_client *c, const struct mm_json *cfg,
 	if (nothing != NULL)
 		*nothing = false;
 	if (!mm_config_patch_complete_maps(cfg, patch, NULL))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	rc = mm_config_patch_guard(cfg, patch, err);
 	if (rc != MM_OK)
 		return rc;
 	merged = mm_config_merge(cfg, patch);
 	if (merged == NULL || !mm_config_diff(cfg, merged, patch, &preview)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (preview.n == 0) {
@@ -176,7 +176,7 @@ apply_patch(struct mm_ctx *ctx, struct mm_client *c, const struct mm_json *cfg,
 		goto out;
 	}
 	if (!mm_config_diff(cfg, after, patch, &done)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = print_changes(ctx, &done, err);
@@ -242,7 +242,7 @@ patch_from_sets(const struct mm_json *cfg, const struct mm_strv *sets,
 	for (size_t i = 0; i < sets->n && rc == MM_OK; i++)
 		if (strncmp(sets->v[i], "PluginSettings.Plugin", 21) != 0 &&
 		    !mm_strv_push(&plain, sets->v[i]))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 	if (rc == MM_OK)
 		rc = mm_config_patch_from_sets(
 			cfg, (const char *const *)plain.v, plain.n, &p, err);
@@ -262,7 +262,7 @@ patch_from_sets(const struct mm_json *cfg, const struct mm_strv *sets,
 		}
 		key = strndup(sets->v[i], (size_t)(eq - sets->v[i]));
 		if (key == NULL) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		eq++;
@@ -273,7 +273,7 @@ patch_from_sets(const struct mm_json *cfg, const struct mm_strv *sets,
 		merged = mm_config_merge(p, one);
 		mm_json_free(one);
 		if (merged == NULL) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		mm_json_free(p);
@@ -378,7 +378,7 @@ config_set_exec(struct mm_ctx *ctx, const struct mm_args *args,
 				    "or --value-file FILE");
 	values = calloc(n + 1, sizeof(*values));
 	if (values == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	if (vfile != NULL) {
 		rc = mm_read_secret_file(vfile, &secret, "value", err);
 		values[0] = mm_buf_str(&secret);
@@ -453,7 +453,7 @@ write_temp(struct mm_ctx *ctx, const char *suffix, const struct mm_buf *text,
 	if (dir == NULL || dir[0] == '\0')
 		dir = "/tmp";
 	if (!mm_buf_printf(&name, "%s/mmadm-config-XXXXXX%s", dir, suffix))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	fd = mkstemps(name.data, (int)strlen(suffix)); /* 0600 */
 	if (fd < 0) {
 		mm_error_set(err, MM_ERR_IO, "cannot create %s: %s",
@@ -501,7 +501,7 @@ run_editor(struct mm_ctx *ctx, const char *path, struct mm_error *err)
 	if (editor == NULL || editor[0] == '\0')
 		editor = "vi";
 	if (!mm_buf_printf(&cmd, "%s \"$@\"", editor))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	fflush(ctx->out.out);
 	fflush(ctx->out.err);
 	memset(&ign, 0, sizeof(ign));
@@ -579,7 +579,7 @@ config_edit_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc != MM_OK)
 		goto out;
 	if (!render_edit(cfg, json, &before)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = write_temp(ctx, json ? ".json" : ".yaml", &before, &path, err);
@@ -698,7 +698,7 @@ print_pairs(struct mm_ctx *ctx, const struct mm_json *pairs, const char *a,
 	size_t row = 0;
 
 	if (cells == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (const struct mm_json *pair = mm_json_first(pairs);
 	     pair != NULL && rc == MM_OK; pair = mm_json_next(pair), row++) {
 		const struct mm_json *v = mm_json_first(pair);
@@ -713,12 +713,10 @@ print_pairs(struct mm_ctx *ctx, const struct mm_json *pairs, const char *a,
 
 			if (!(absent ? mm_buf_puts(&b1, "(absent)")
 				     : mm_json_scalar_text(v, &b1)))
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 			if (rc == MM_OK &&
 			    !mm_strv_push(&text, mm_buf_str(&b1)))
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 			if (rc == MM_OK) /* the strings outlive text.v moves */
 				cells[3 * row + 1 + s] = text.v[text.n - 1];
 			mm_buf_release(&b1);
@@ -774,7 +772,7 @@ non_default_keys(struct mm_ctx *ctx, struct mm_client *c,
 			continue;
 		}
 		if (!mm_strv_push(keys, key))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 	}
 	mm_json_free(nd);
 	return rc;
@@ -830,7 +828,7 @@ config_reset_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		goto out;
 	}
 	if (!mm_config_diff(cfg, after, shape, &done)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = print_changes(ctx, &done, err);
@@ -925,7 +923,7 @@ config_replace_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	}
 	pairs = mm_config_compare(cfg, after);
 	if (pairs == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (mm_json_size(pairs) == 0)
@@ -999,7 +997,7 @@ config_environment_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		goto out;
 	}
 	if (!mm_config_env_keys(doc, &keys)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (keys.n == 0) {
@@ -1009,7 +1007,7 @@ config_environment_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	}
 	cells = calloc(2 * keys.n + 1, sizeof(*cells));
 	if (cells == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < keys.n; i++) {
@@ -1018,7 +1016,7 @@ config_environment_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		if (!mm_config_env_var(keys.v[i], var, sizeof(var)))
 			var[0] = '\0';
 		if (!mm_strv_push(&vars, var)) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 	}
@@ -1123,7 +1121,7 @@ profile_config(struct mm_ctx *ctx, const struct mm_profile *p,
 	if (t->profile == NULL ||
 	    (p->local ? t->socket == NULL : t->url == NULL) ||
 	    (!p->local && p->token != NULL && t->token == NULL))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	else if (!p->local && p->url == NULL)
 		rc = mm_error_set(err, MM_ERR_CONFIG,
 				  "profile '%s' has no server URL", p->name);
@@ -1179,7 +1177,7 @@ config_diff_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		goto out;
 	pairs = mm_config_compare(a, b);
 	if (pairs == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (mm_json_size(pairs) == 0)

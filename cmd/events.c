@@ -120,7 +120,7 @@ events_listen_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	l.lines = ctx->out.format == MM_FMT_JSON ||
 		  ctx->out.format == MM_FMT_PLAIN;
 	if (!l.lines && !mm_out_list_begin(&ctx->out, event_cols))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	memset(&sa, 0, sizeof(sa));
 	sa.sa_handler = on_interrupt;
 	sigemptyset(&sa.sa_mask);
@@ -141,7 +141,7 @@ events_listen_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (!l.lines)
 		mm_out_list_end(&ctx->out);
 	if (rc == MM_OK && l.failed && !ctx->out.write_failed)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	return rc;
 }
 

@@ -220,7 +220,7 @@ cmd_fetch_end(struct mm_ctx *ctx, const struct mm_fetch *f, enum mm_result rc,
 	}
 	doc = mm_api_fetch_doc(f);
 	if (doc == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	mm_out_doc(&ctx->out, doc, NULL);
 	mm_json_free(doc);
 	return MM_OK;
@@ -405,7 +405,7 @@ file_upload_exec(struct mm_ctx *ctx, const struct mm_args *args,
 
 	paths = calloc(npos, sizeof(*paths));
 	if (paths == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 1; i < npos; i++)
 		paths[i - 1] = mm_args_pos(args, i);
 	memset(&req, 0, sizeof(req));

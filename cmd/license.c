@@ -71,7 +71,7 @@ print_license(struct mm_ctx *ctx, const struct mm_json *lic,
 	if (shown == NULL || !add_date(shown, "starts_date", "starts_at") ||
 	    !add_date(shown, "expires_date", "expires_at")) {
 		mm_json_free(shown);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	mm_out_doc(&ctx->out, shown, cols);
 	mm_json_free(shown);
@@ -99,7 +99,7 @@ print_client_license(struct mm_ctx *ctx, const struct mm_json *map,
 	cells = calloc(2 * n + 1, sizeof(*cells));
 	dates = calloc(n + 1, sizeof(*dates));
 	if (cells == NULL || dates == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	for (const struct mm_json *m = mm_json_first(map); m != NULL;
@@ -113,8 +113,7 @@ print_client_license(struct mm_ctx *ctx, const struct mm_json *map,
 			if (!mm_json_scalar_text(m, &text) ||
 			    !mm_strv_push(&vals, mm_buf_str(&text))) {
 				mm_buf_release(&text);
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 				goto out;
 			}
 			mm_buf_release(&text);
@@ -298,7 +297,7 @@ license_load_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		pct[0] = '\0';
 	shown = mm_json_dup(doc);
 	if (shown == NULL || !mm_json_set_string(shown, "percent", pct)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	mm_out_doc(&ctx->out, shown, cols);

@@ -223,7 +223,7 @@ follow(struct mm_ctx *ctx, struct mm_client *c, struct emit *e,
 		emit_page(e, lines, first);
 		mm_json_free(lines);
 		if (e->failed)
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		else if (!mm_out_list_flush(&ctx->out) || ferror(ctx->out.out))
 			break; /* the reader went away (| head) */
 	}
@@ -301,7 +301,7 @@ logs_get_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	e.filter = filter;
 	e.raw = ctx->out.columns == NULL && ctx->out.format != MM_FMT_TABLE;
 	if (!mm_out_list_begin(&ctx->out, e.raw ? NULL : log_cols)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	listing = true;
@@ -329,14 +329,13 @@ logs_get_exec(struct mm_ctx *ctx, const struct mm_args *args,
 			}
 			e.skip = nonblank > (size_t)per ? nonblank - per : 0;
 			if (!mm_logs_tail_update(&tail, lines))
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 		}
 		if (rc == MM_OK)
 			emit_page(&e, lines, 0);
 	}
 	if (rc == MM_OK && e.failed)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	if (rc == MM_OK && follow_on && mm_out_list_flush(&ctx->out) &&
 	    !ferror(ctx->out.out)) {
 		rc = follow(ctx, c, &e, &tail, mm_args_int(args, "interval", 2),
@@ -345,7 +344,7 @@ logs_get_exec(struct mm_ctx *ctx, const struct mm_args *args,
 out:
 	if (listing && !mm_out_list_end(&ctx->out) && rc == MM_OK &&
 	    !ctx->out.write_failed)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	mm_logs_tail_release(&tail);
 	mm_logs_filter_free(filter);
 	mm_json_free(lines);
@@ -407,7 +406,7 @@ logs_post_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	for (size_t i = 0; i < mm_args_npos(args); i++)
 		if (!mm_buf_printf(&msg, "%s%s", i ? " " : "",
 				   mm_args_pos(args, i))) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 	if (msg.len > LOG_MESSAGE_MAX)
@@ -464,7 +463,7 @@ query_levels(const struct mm_strv *in, struct mm_strv *out, struct mm_buf *csv,
 		char *copy = mm_strdup(in->v[i]), *save = NULL, *tok;
 
 		if (copy == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		for (tok = strtok_r(copy, ",", &save); tok != NULL;
 		     tok = strtok_r(NULL, ",", &save)) {
 			for (char *p = tok; *p; p++)
@@ -475,8 +474,7 @@ query_levels(const struct mm_strv *in, struct mm_strv *out, struct mm_buf *csv,
 			    !mm_buf_printf(csv, "%s%s", csv->len ? "," : "",
 					   tok)) {
 				free(copy);
-				return mm_error_set(err, MM_ERR_OTHER,
-						    "out of memory");
+				return mm_error_oom(err);
 			}
 		}
 		free(copy);
@@ -569,7 +567,7 @@ logs_query_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		ctx->out.format == MM_FMT_PLAIN;
 	kept = table ? mm_json_new_array() : mm_json_new_object();
 	if (kept == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	for (const struct mm_json *node = mm_json_first(doc);
@@ -579,7 +577,7 @@ logs_query_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		if (!table && (recs == NULL ||
 			       !mm_json_set(kept, mm_json_key(node), recs))) {
 			mm_json_free(recs);
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		for (const struct mm_json *rec = mm_json_first(node);
@@ -595,8 +593,7 @@ logs_query_exec(struct mm_ctx *ctx, const struct mm_args *args,
 						 mm_json_key(node))) ||
 			    !mm_json_append(table ? kept : recs, row)) {
 				mm_json_free(row);
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 				break;
 			}
 		}

@@ -71,22 +71,8 @@ static enum mm_result
 plugin_detach_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		   struct mm_error *err)
 {
-	struct mm_json *doc = NULL;
-	struct mm_client *c;
-	char msg[256];
-	enum mm_result rc;
-
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_plugin_detach(c, mm_args_pos(args, 0), &doc, err);
-	if (rc == MM_OK) {
-		if (snprintf(msg, sizeof(msg), "detached plugin %s",
-			     mm_args_pos(args, 0)) < 0)
-			msg[0] = '\0';
-		rc = cmd_print_status(ctx, doc, msg, err);
-	}
-	mm_json_free(doc);
-	return rc;
+	return cmd_action_on(ctx, mm_api_plugin_detach, mm_args_pos(args, 0),
+			     "detached plugin %s", err);
 }
 
 static const struct mm_arg plugin_reattach_args[] = {
@@ -159,57 +145,28 @@ static const char *const plugin_remove_endpoints[] = {
 	NULL,
 };
 
-enum plugin_action { ACT_ENABLE, ACT_DISABLE, ACT_REMOVE };
-
-static enum mm_result
-plugin_action(struct mm_ctx *ctx, const struct mm_args *args,
-	      enum plugin_action act, struct mm_error *err)
-{
-	static const char *const done[] = {"enabled", "disabled", "removed"};
-	const char *id = mm_args_pos(args, 0);
-	struct mm_json *doc = NULL;
-	struct mm_client *c;
-	char msg[256];
-	enum mm_result rc;
-
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc != MM_OK)
-		return rc;
-	if (act == ACT_ENABLE)
-		rc = mm_api_plugin_enable(c, id, &doc, err);
-	else if (act == ACT_DISABLE)
-		rc = mm_api_plugin_disable(c, id, &doc, err);
-	else
-		rc = mm_api_plugin_remove(c, id, &doc, err);
-	if (rc == MM_OK) {
-		if (snprintf(msg, sizeof(msg), "%s plugin %s", done[act], id) <
-		    0)
-			msg[0] = '\0';
-		rc = cmd_print_status(ctx, doc, msg, err);
-	}
-	mm_json_free(doc);
-	return rc;
-}
-
 static enum mm_result
 plugin_disable_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		    struct mm_error *err)
 {
-	return plugin_action(ctx, args, ACT_DISABLE, err);
+	return cmd_action_on(ctx, mm_api_plugin_disable, mm_args_pos(args, 0),
+			     "disabled plugin %s", err);
 }
 
 static enum mm_result
 plugin_enable_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		   struct mm_error *err)
 {
-	return plugin_action(ctx, args, ACT_ENABLE, err);
+	return cmd_action_on(ctx, mm_api_plugin_enable, mm_args_pos(args, 0),
+			     "enabled plugin %s", err);
 }
 
 static enum mm_result
 plugin_remove_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		   struct mm_error *err)
 {
-	return plugin_action(ctx, args, ACT_REMOVE, err);
+	return cmd_action_on(ctx, mm_api_plugin_remove, mm_args_pos(args, 0),
+			     "removed plugin %s", err);
 }
 
 /* ---- install-url ---- */

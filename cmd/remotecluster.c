@@ -48,7 +48,7 @@ print_rc(struct mm_ctx *ctx, const struct mm_json *doc, struct mm_error *err)
 	}
 	row = mm_remotecluster_row(doc, now_ms());
 	if (row == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	mm_out_doc(&ctx->out, row, NULL);
 	mm_json_free(row);
 	return MM_OK;
@@ -252,26 +252,9 @@ static enum mm_result
 remotecluster_delete_exec(struct mm_ctx *ctx, const struct mm_args *args,
 			  struct mm_error *err)
 {
-	struct mm_json *doc = NULL;
-	struct mm_client *c;
-	char msg[128];
-	enum mm_result rc;
-
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_remotecluster_delete(c, mm_args_pos(args, 0), &doc,
-						 err);
-	if (rc == MM_OK) {
-		if (snprintf(msg, sizeof(msg), "deleted remote cluster %s",
-			     mm_args_pos(args, 0)) < 0)
-			msg[0] = '\0';
-		if (doc == NULL && !ctx->dry_run && !cmd_structured(ctx))
-			mm_out_line(&ctx->out, msg); /* 204, as the spec says */
-		else
-			rc = cmd_print_status(ctx, doc, msg, err);
-	}
-	mm_json_free(doc);
-	return rc;
+	return cmd_action_on(ctx, mm_api_remotecluster_delete,
+			     mm_args_pos(args, 0), "deleted remote cluster %s",
+			     err);
 }
 
 /* ---- get ---- */

@@ -190,7 +190,7 @@ members_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		bool add = strcmp(verb, "add") == 0;
 
 		if (idv == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		for (size_t i = 0; i < nids; i++)
 			idv[i] = mm_args_pos(args, i + 2);
 		if (add)
@@ -394,23 +394,8 @@ static enum mm_result
 retention_delete_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		      struct mm_error *err)
 {
-	struct mm_json *doc = NULL;
-	struct mm_client *c;
-	char msg[128];
-	enum mm_result rc;
-
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_retention_delete(c, mm_args_pos(args, 0), &doc,
-					     err);
-	if (rc == MM_OK) {
-		if (snprintf(msg, sizeof(msg), "deleted retention policy %s",
-			     mm_args_pos(args, 0)) < 0)
-			msg[0] = '\0';
-		rc = cmd_print_status(ctx, doc, msg, err);
-	}
-	mm_json_free(doc);
-	return rc;
+	return cmd_action_on(ctx, mm_api_retention_delete, mm_args_pos(args, 0),
+			     "deleted retention policy %s", err);
 }
 
 /* ---- get ---- */

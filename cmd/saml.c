@@ -135,23 +135,8 @@ static enum mm_result
 saml_cert_remove_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		      struct mm_error *err)
 {
-	const char *kind = mm_args_pos(args, 0);
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	char msg[96];
-	enum mm_result rc;
-
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_saml_cert_remove(c, kind, &doc, err);
-	if (rc == MM_OK) {
-		if (snprintf(msg, sizeof(msg), "OK: %s certificate removed",
-			     kind) < 0)
-			msg[0] = '\0';
-		rc = cmd_print_status(ctx, doc, msg, err);
-	}
-	mm_json_free(doc);
-	return rc;
+	return cmd_action_on(ctx, mm_api_saml_cert_remove, mm_args_pos(args, 0),
+			     "OK: %s certificate removed", err);
 }
 
 static const struct mm_column cert_status_cols[] = {

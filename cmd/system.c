@@ -214,11 +214,11 @@ audits_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc != MM_OK)
 		return rc;
 	if (!mm_out_list_begin(&ctx->out, audits_cols))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	rc = mm_api_paged(c, &req, audit_row, audit_page, ctx, err);
 	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
 	    !ctx->out.write_failed)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	return rc;
 }
 
@@ -403,7 +403,7 @@ print_saved(struct mm_ctx *ctx, const char *what, const struct mm_save *s,
 	    !mm_api_json_set_number(doc, "bytes", (double)s->bytes) ||
 	    !mm_json_set_string(doc, "content_type", s->content_type)) {
 		mm_json_free(doc);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = cmd_show(ctx, doc, NULL, err);
 	mm_json_free(doc);
@@ -610,7 +610,7 @@ integrity_rows(struct mm_ctx *ctx, const struct mm_json *doc, bool records,
 		rows++;
 	}
 	if (!ok)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	else
 		rc = cmd_emitted(
 			ctx,
@@ -740,7 +740,7 @@ manual_test_exec(struct mm_ctx *ctx, const struct mm_args *args,
 					    (double)res.status) ||
 		    !mm_json_set_string(doc, "location", res.location)) {
 			mm_json_free(doc);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		rc = cmd_show(ctx, doc, NULL, err);
 		mm_json_free(doc);
@@ -841,7 +841,7 @@ notices_view_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	enum mm_result rc;
 
 	if (ids == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 0; i < n; i++)
 		ids[i] = mm_args_pos(args, i);
 	rc = mm_ctx_client(ctx, &c, err);
@@ -1214,7 +1214,7 @@ busy_exec(struct mm_ctx *ctx, const struct mm_args *args, struct mm_error *err)
 	 * sends Go's zero time then). */
 	row = mm_json_dup(doc);
 	if (row == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (mm_json_is_true(mm_json_get(doc, "busy"))) {
@@ -1228,9 +1228,9 @@ busy_exec(struct mm_ctx *ctx, const struct mm_args *args, struct mm_error *err)
 						 1000,
 					 when, sizeof(when));
 		if (!mm_json_set_string(row, "until", ts ? ts : when))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 	} else if (!mm_json_set_string(row, "until", "")) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	}
 	if (rc == MM_OK)
 		rc = cmd_show(ctx, row, busy_cols, err);
@@ -1445,7 +1445,7 @@ version_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	}
 	doc = mm_api_system_version_doc(&v, sv, name);
 	if (doc == NULL)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	else
 		rc = cmd_show(ctx, doc, NULL, err);
 	mm_json_free(doc);

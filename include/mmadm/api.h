@@ -136,6 +136,12 @@ enum mm_result mm_api_download(struct mm_client *c, const char *path,
 /* Safe basename from a Content-Disposition value; false if none. */
 bool mm_api_disposition_filename(const char *cd, char *buf, size_t size);
 
+/* Server ids: 26 letters and digits. */
+bool mm_api_valid_id(const char *id);
+/* The usage error for an id that is not one ("invalid WHAT 'ID': ..."). */
+enum mm_result mm_api_bad_id(struct mm_error *err, const char *what,
+			     const char *id);
+
 /* The server's "{"status":"OK"}" check. */
 bool mm_api_status_ok(const struct mm_json *doc);
 

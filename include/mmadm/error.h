@@ -64,6 +64,8 @@ const char *mm_result_name(enum mm_result kind);
 const char *mm_result_text(enum mm_result kind);
 
 void mm_error_clear(struct mm_error *err);
+/* mm_error_set(err, MM_ERR_OTHER, "out of memory"). */
+enum mm_result mm_error_oom(struct mm_error *err);
 /* Set kind and a printf-style message (sanitized); returns kind. */
 enum mm_result mm_error_set(struct mm_error *err, enum mm_result kind,
 			    const char *fmt, ...)

@@ -1,6 +1,7 @@
 /* The generic JSON request and AppError handling. */
 #include "mmadm/api.h"
 
+#include <ctype.h>
 #include <stdio.h>
 #include <string.h>
 #include <strings.h>
@@ -216,7 +217,7 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 		*out = NULL;
 	if (body != NULL && body->json != NULL &&
 	    !mm_json_print(body->json, false, &text)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	memset(&req, 0, sizeof(req));
@@ -329,4 +330,25 @@ mm_api_version_from_header(const char *version_id, char *buf, size_t size)
 	memcpy(buf, version_id, i);
 	buf[i] = '\0';
 	return true;
+}
+
+bool
+mm_api_valid_id(const char *id)
+{
+	size_t n = 0;
+
+	if (id == NULL)
+		return false;
+	for (; id[n] != '\0'; n++)
+		if (!isalnum((unsigned char)id[n]))
+			return false;
+	return n == 26;
+}
+
+enum mm_result
+mm_api_bad_id(struct mm_error *err, const char *what, const char *id)
+{
+	return mm_error_set(err, MM_ERR_USAGE,
+			    "invalid %s '%s': expected 26 letters and digits",
+			    what, id ? id : "");
 }

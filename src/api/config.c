@@ -369,8 +369,7 @@ typed_value(const char *key, const cJSON *cur, const char *v, cJSON **out,
 				free(copy);
 				cJSON_Delete(*out);
 				*out = NULL;
-				return mm_error_set(err, MM_ERR_OTHER,
-						    "out of memory");
+				return mm_error_oom(err);
 			}
 			for (tok = strtok_r(copy, ",", &save); tok != NULL;
 			     tok = strtok_r(NULL, ",", &save)) {
@@ -401,7 +400,7 @@ typed_value(const char *key, const cJSON *cur, const char *v, cJSON **out,
 		}
 	}
 	if (*out == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -450,7 +449,7 @@ mm_config_patch_from_sets(const struct mm_json *current,
 
 	*patch = NULL;
 	if (p == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 0; i < n && rc == MM_OK; i++) {
 		const char *eq = strchr(sets[i], '=');
 		char key[512];
@@ -494,7 +493,7 @@ mm_config_patch_from_sets(const struct mm_json *current,
 		}
 		rc = typed_value(key, CJ(cur), eq + 1, &val, err);
 		if (rc == MM_OK && !put_path(p, key, val))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 	}
 	if (rc != MM_OK) {
 		cJSON_Delete(p);
@@ -545,7 +544,7 @@ check_walk(const cJSON *cur, cJSON *patch, struct mm_buf *path,
 			path->data[mark] = '\0';
 		if ((mark > 0 && !mm_buf_putc(path, '.')) ||
 		    !mm_buf_puts(path, it->string ? it->string : "")) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		c = cur != NULL

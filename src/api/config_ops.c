@@ -83,7 +83,7 @@ mm_api_config_migrate(struct mm_client *c, const char *from, const char *to,
 	if (body == NULL || !mm_json_set_string(body, "from", from) ||
 	    !mm_json_set_string(body, "to", to)) {
 		mm_json_free(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/config/migrate", body, 0, out,
 			    NULL, err);
@@ -457,7 +457,7 @@ list_element(const char *key, const cJSON *like, const char *v, cJSON **out,
 		*out = cJSON_CreateString(v);
 	}
 	if (*out == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -487,7 +487,7 @@ plugin_value(const char *key, const cJSON *cur, const char *v, cJSON **out,
 		return list_element(key, cur, v, out, err);
 	}
 	if (*out == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -521,7 +521,7 @@ mm_config_patch_from_values(const struct mm_json *current, const char *key,
 
 		if (!mm_buf_printf(&set, "%s=%s", key, values[0])) {
 			mm_buf_wipe(&set);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		one = mm_buf_str(&set);
 		rc = mm_config_patch_from_sets(current, &one, 1, patch, err);
@@ -529,7 +529,7 @@ mm_config_patch_from_values(const struct mm_json *current, const char *key,
 		return rc;
 	}
 	if (!split_key(CJ(current), key, &segs)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	cur = seg_get(CJ(current), &segs, NULL);
@@ -553,7 +553,7 @@ mm_config_patch_from_values(const struct mm_json *current, const char *key,
 	} else {
 		val = cJSON_CreateArray();
 		if (val == NULL)
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		for (size_t i = 0; i < n && rc == MM_OK; i++) {
 			cJSON *el;
 
@@ -561,8 +561,7 @@ mm_config_patch_from_values(const struct mm_json *current, const char *key,
 					  values[i], &el, err);
 			if (rc == MM_OK && !cJSON_AddItemToArray(val, el)) {
 				cJSON_Delete(el);
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 			}
 		}
 	}
@@ -571,7 +570,7 @@ mm_config_patch_from_values(const struct mm_json *current, const char *key,
 	p = cJSON_CreateObject();
 	if (p == NULL || !seg_put(p, &segs, val)) {
 		val = NULL;
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	val = NULL;
@@ -672,7 +671,7 @@ mm_config_edit_patch(const struct mm_json *original,
 	mm_buf_release(&path);
 	if (!ok) {
 		cJSON_Delete(p);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	*patch = (struct mm_json *)p;
 	return MM_OK;
@@ -828,7 +827,7 @@ known_walk(const cJSON *cur, const cJSON *body, struct mm_buf *path,
 
 		path_pop(path, mark);
 		if (!path_push(path, it->string)) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		if (c == NULL) {
@@ -909,7 +908,7 @@ mm_config_check_complete(const struct mm_json *current,
 		if (nabsent <= 6 &&
 		    !mm_buf_printf(&absent, "%s%s", nabsent > 1 ? ", " : "",
 				   s->string)) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 	}
@@ -930,7 +929,7 @@ mm_config_check_complete(const struct mm_json *current,
 	path_pop(&path, 0);
 	if (!missing_walk(CJ(current), CJ(body), &path, missing, &secret,
 			  &nsecret)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (nsecret > 0)
@@ -1005,7 +1004,7 @@ mm_config_reset_body(const struct mm_json *current, const char *const *keys,
 	*body = NULL;
 	*shape = NULL;
 	if (b == NULL || sh == NULL)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	for (size_t i = 0; i < n && rc == MM_OK; i++) {
 		struct mm_strv segs = MM_STRV_INIT;
 		const cJSON *cur;
@@ -1018,7 +1017,7 @@ mm_config_reset_body(const struct mm_json *current, const char *const *keys,
 		}
 		if (!split_key(CJ(current), keys[i], &segs)) {
 			mm_strv_release(&segs);
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		cur = seg_get(CJ(current), &segs, &in_list);
@@ -1031,7 +1030,7 @@ mm_config_reset_body(const struct mm_json *current, const char *const *keys,
 		else if (cur == NULL)
 			rc = unknown_key(current, keys[i], err);
 		else if (!seg_put(sh, &segs, cJSON_Duplicate(cur, true)))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		else
 			seg_remove(b, &segs);
 		mm_strv_release(&segs);

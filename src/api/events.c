@@ -107,10 +107,10 @@ send_challenge(struct mm_ws *ws, const char *token, struct mm_error *err)
 		mm_json_free(data);
 		mm_json_free(seq);
 		mm_json_free(msg);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	if (!mm_json_print(msg, false, &text))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	else
 		rc = mm_ws_send_text(ws, text.data, text.len, err);
 	mm_buf_wipe(&text);
@@ -248,7 +248,7 @@ one_connection(struct session *s, struct mm_error *err)
 	     (!mm_buf_puts(&path, "?connection_id=") ||
 	      !mm_http_escape(s->seq.conn_id, &path) ||
 	      !mm_buf_printf(&path, "&sequence_number=%ld", s->seq.next)))) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = mm_ws_connect(r->http, mm_buf_str(&path), &ws, &resp, err);

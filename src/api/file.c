@@ -43,7 +43,7 @@ build_body(const struct mm_json *cfg, const struct mm_file_test_req *r,
 
 	*out = NULL;
 	if (body == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	if (r->config != NULL) {
 		const struct mm_json *over =
 			mm_json_get(r->config, "FileSettings");
@@ -60,7 +60,7 @@ build_body(const struct mm_json *cfg, const struct mm_file_test_req *r,
 		    !mm_json_set(patch, "FileSettings", mm_json_dup(over))) {
 			mm_json_free(patch);
 			mm_json_free(body);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		if (mm_config_patch_check(cfg, patch, err) != MM_OK) {
 			mm_json_free(patch);
@@ -73,7 +73,7 @@ build_body(const struct mm_json *cfg, const struct mm_file_test_req *r,
 		mm_json_free(body);
 		body = merged;
 		if (body == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 	}
 	cfs = mm_json_get(body, "FileSettings");
 	if (cfs == NULL || mm_json_type(cfs) != MM_JSON_OBJECT) {
@@ -111,7 +111,7 @@ build_body(const struct mm_json *cfg, const struct mm_file_test_req *r,
 	}
 	if (!ok) {
 		mm_json_free(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	*out = body;
 	return MM_OK;

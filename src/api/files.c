@@ -226,7 +226,7 @@ file_path(const char *file_id, const char *suffix, struct mm_buf *p,
 {
 	if (!mm_buf_puts(p, "/api/v4/files/") || !mm_http_escape(file_id, p) ||
 	    !mm_buf_puts(p, suffix))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -343,7 +343,7 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 				    req->npaths);
 	src = calloc(req->npaths, sizeof(*src));
 	if (src == NULL) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	for (size_t i = 0; i < req->npaths && rc == MM_OK; i++)
@@ -362,7 +362,7 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 		    (req->nclient_ids == 1 &&
 		     !query_param(&path, '&', "client_id",
 				  req->client_ids[0]))) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 		body.raw = src[0].f;
@@ -371,7 +371,7 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 		parts = calloc(1 + req->nclient_ids + req->npaths,
 			       sizeof(*parts));
 		if (parts == NULL || !mm_buf_puts(&path, "/api/v4/files")) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 		/* channel_id first: the server streams the files only when

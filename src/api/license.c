@@ -129,7 +129,7 @@ mm_api_license_trial(struct mm_client *c, const struct mm_trial_req *req,
 	    !add_opt_string(body, "company_country", req->company_country) ||
 	    !add_opt_string(body, "company_size", req->company_size)) {
 		cJSON_Delete(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/trial-license",
 			    (struct mm_json *)body, 0, out, NULL, err);

@@ -38,7 +38,7 @@ mm_api_logs_get(struct mm_client *c, long page, long per_page,
 		mm_json_free(*out);
 		*out = mm_json_new_array();
 		if (*out == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		return MM_OK;
 	}
 	if (mm_json_type(*out) != MM_JSON_ARRAY) {
@@ -114,8 +114,7 @@ spool_replay(FILE *f, const struct spool_page *pages, size_t npages,
 				char *nb = realloc(buf, (size_t)len + 1);
 
 				if (nb == NULL) {
-					rc = mm_error_set(err, MM_ERR_OTHER,
-							  "out of memory");
+					rc = mm_error_oom(err);
 					break;
 				}
 				buf = nb;
@@ -161,7 +160,7 @@ mm_api_logs_all(struct mm_client *c, long first_page, long per_page,
 		np = realloc(pages, (npages + 1) * sizeof(*pages));
 		if (np == NULL) {
 			mm_json_free(doc);
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			break;
 		}
 		pages = np;
@@ -207,7 +206,7 @@ mm_api_logs_post(struct mm_client *c, const char *level, const char *message,
 	if (body == NULL || !mm_json_set_string(body, "level", level) ||
 	    !mm_json_set_string(body, "message", message)) {
 		mm_json_free(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/logs", body, 0, out, NULL, err);
 	mm_json_free(body);
@@ -247,19 +246,19 @@ mm_api_logs_query(struct mm_client *c, const struct mm_logs_query *q, long page,
 		cJSON_Delete(servers);
 		cJSON_Delete(levels);
 		cJSON_Delete(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	if (!cJSON_AddItemToObject(body, "log_levels", levels)) {
 		cJSON_Delete(levels);
 		cJSON_Delete(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	if (cJSON_AddStringToObject(body, "date_from",
 				    q->date_from ? q->date_from : "") == NULL ||
 	    cJSON_AddStringToObject(body, "date_to",
 				    q->date_to ? q->date_to : "") == NULL) {
 		cJSON_Delete(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	if (snprintf(path, sizeof(path),
 		     "/api/v4/logs/query?page=%ld&logs_per_page=%ld", page,
@@ -496,7 +495,7 @@ filter_levels(struct mm_logs_filter *f, const char *spec, struct mm_error *err)
 	enum mm_result rc = MM_OK;
 
 	if (copy == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (tok = strtok_r(copy, ",", &save); tok != NULL && rc == MM_OK;
 	     tok = strtok_r(NULL, ",", &save)) {
 		size_t len;
@@ -517,7 +516,7 @@ filter_levels(struct mm_logs_filter *f, const char *spec, struct mm_error *err)
 			t[i] = (char)tolower((unsigned char)t[i]);
 		}
 		if (rc == MM_OK && !mm_strv_push(&f->levels, t))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 	}
 	if (rc == MM_OK && f->levels.n == 0)
 		rc = mm_error_set(err, MM_ERR_USAGE,
@@ -535,7 +534,7 @@ mm_logs_filter_new(const struct mm_logs_filter_spec *spec,
 
 	*out = NULL;
 	if (f == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	if (spec->levels != NULL)
 		rc = filter_levels(f, spec->levels, err);
 	if (rc == MM_OK && spec->grep != NULL) {
@@ -744,7 +743,7 @@ mm_api_logs_poll(struct mm_client *c, struct mm_logs_tail *tail,
 		}
 		if (!mm_logs_tail_update(tail, doc)) {
 			mm_json_free(doc);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		*lines = doc;
 		*first_new = (size_t)pos;

@@ -23,7 +23,7 @@ mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 				   strchr(r->path, '?') ? '&' : '?', pp, page,
 				   ppp, r->per_page)) {
 			mm_buf_release(&path);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL, 0, &doc,
 				    NULL, err);

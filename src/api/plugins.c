@@ -10,12 +10,6 @@
 
 #define CJ(x) ((const cJSON *)(x))
 
-static enum mm_result
-oom(struct mm_error *err)
-{
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-}
-
 bool
 mm_plugin_id_valid(const char *id)
 {
@@ -140,7 +134,7 @@ mm_api_plugin_install_url(struct mm_client *c, const char *url, bool force,
 	    !mm_http_escape(url, &path) ||
 	    !mm_buf_printf(&path, "&force=%s", force ? "true" : "false")) {
 		mm_buf_release(&path);
-		return oom(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", mm_buf_str(&path), NULL, 0, out, NULL,
 			    err);
@@ -171,7 +165,7 @@ plugin_action(struct mm_client *c, const char *method, const char *id,
 	if (!mm_buf_puts(&path, "/api/v4/plugins/") ||
 	    !mm_http_escape(id, &path) || !mm_buf_puts(&path, suffix)) {
 		mm_buf_release(&path);
-		return oom(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_plugin_hint(mm_api_request(c, method, mm_buf_str(&path),
 					       NULL, MM_API_EMPTY_OK, out, NULL,
@@ -377,7 +371,7 @@ mm_api_marketplace_list_req(const struct mm_marketplace_filter *f,
 		ok = mm_buf_printf(path, "%cremote_only=true",
 				   strchr(mm_buf_str(path), '?') ? '&' : '?');
 	if (!ok)
-		return oom(err);
+		return mm_error_oom(err);
 	req->path = mm_buf_str(path);
 	req->items_key = NULL;
 	return MM_OK;
@@ -398,7 +392,7 @@ mm_api_marketplace_install(struct mm_client *c, const char *id,
 	if (body == NULL || !mm_json_set_string(body, "id", id) ||
 	    !mm_json_set_string(body, "version", version ? version : "")) {
 		mm_json_free(body);
-		return oom(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_plugin_hint(mm_api_request(c, "POST",
 					       "/api/v4/plugins/marketplace",

@@ -55,7 +55,7 @@ mm_api_raw_path(const char *in, struct mm_buf *out, struct mm_error *err)
 		ok = mm_buf_puts(out, "/api/v4") &&
 		     (*p == '/' || mm_buf_putc(out, '/')) &&
 		     mm_buf_puts(out, p);
-	return ok ? MM_OK : mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	return ok ? MM_OK : mm_error_oom(err);
 }
 
 enum mm_result
@@ -174,7 +174,7 @@ bad:
 			    opt, spec);
 oom:
 	field_release(f);
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	return mm_error_oom(err);
 }
 
 static bool
@@ -225,8 +225,7 @@ place(struct mm_json *root, const struct field *f, struct mm_error *err)
 			if (next == NULL ||
 			    !mm_json_set(node, f->keys.v[i], next)) {
 				mm_json_free(next);
-				return mm_error_set(err, MM_ERR_OTHER,
-						    "out of memory");
+				return mm_error_oom(err);
 			}
 		} else if (mm_json_type(next) !=
 			   (array ? MM_JSON_ARRAY : MM_JSON_OBJECT)) {
@@ -240,11 +239,11 @@ place(struct mm_json *root, const struct field *f, struct mm_error *err)
 	}
 	v = field_value(f);
 	if (v == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	if (f->keys.v[last][0] == '\0') {
 		if (!mm_json_append(node, v)) {
 			mm_json_free(v);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		return MM_OK;
 	}
@@ -257,7 +256,7 @@ place(struct mm_json *root, const struct field *f, struct mm_error *err)
 	}
 	if (!mm_json_set(node, f->keys.v[last], v)) {
 		mm_json_free(v);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	return MM_OK;
 }
@@ -271,7 +270,7 @@ mm_api_raw_body(const struct mm_raw_field *fs, size_t n, struct mm_json **out,
 
 	*out = NULL;
 	if (root == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 0; i < n && rc == MM_OK; i++) {
 		struct field f;
 
@@ -314,7 +313,7 @@ mm_api_raw_query(const struct mm_raw_field *fs, size_t n, struct mm_buf *path,
 		mm_buf_release(&key);
 		field_release(&f);
 		if (!ok)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 	}
 	return MM_OK;
 }
@@ -428,7 +427,7 @@ mm_api_raw_paginate(struct mm_client *c, const char *path, mm_item_fn item_fn,
 
 	if (!mm_buf_puts(&p, path) || !take_param(&p, "page", &page) ||
 	    !take_param(&p, "per_page", &per)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	memset(&req, 0, sizeof(req));

@@ -16,34 +16,6 @@
 /* The server's RemoteOfflineAfterMillis. */
 #define RC_OFFLINE_AFTER_MS (5L * 60 * 1000)
 
-/* Server ids are 26 letters and digits. */
-static bool
-valid_id(const char *id)
-{
-	size_t n = 0;
-
-	if (id == NULL)
-		return false;
-	for (; id[n] != '\0'; n++)
-		if (!isalnum((unsigned char)id[n]))
-			return false;
-	return n == 26;
-}
-
-static enum mm_result
-bad_id(struct mm_error *err, const char *what, const char *id)
-{
-	return mm_error_set(err, MM_ERR_USAGE,
-			    "invalid %s '%s': expected 26 letters and digits",
-			    what, id ? id : "");
-}
-
-static enum mm_result
-oom(struct mm_error *err)
-{
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-}
-
 enum mm_result
 mm_api_remotecluster_hint(enum mm_result rc, struct mm_error *err)
 {
@@ -171,12 +143,12 @@ mm_api_remotecluster_list_req(const struct mm_rc_filter *f,
 	bool ok;
 
 	mm_buf_reset(path);
-	if (f->in_channel != NULL && !valid_id(f->in_channel))
-		return bad_id(err, "channel id", f->in_channel);
-	if (f->not_in_channel != NULL && !valid_id(f->not_in_channel))
-		return bad_id(err, "channel id", f->not_in_channel);
-	if (f->creator_id != NULL && !valid_id(f->creator_id))
-		return bad_id(err, "user id", f->creator_id);
+	if (f->in_channel != NULL && !mm_api_valid_id(f->in_channel))
+		return mm_api_bad_id(err, "channel id", f->in_channel);
+	if (f->not_in_channel != NULL && !mm_api_valid_id(f->not_in_channel))
+		return mm_api_bad_id(err, "channel id", f->not_in_channel);
+	if (f->creator_id != NULL && !mm_api_valid_id(f->creator_id))
+		return mm_api_bad_id(err, "user id", f->creator_id);
 	if (f->plugin_id != NULL && !valid_plugin_id(f->plugin_id))
 		return mm_error_set(err, MM_ERR_USAGE,
 				    "invalid plugin id '%s': letters, digits "
@@ -206,7 +178,7 @@ mm_api_remotecluster_list_req(const struct mm_rc_filter *f,
 	if (ok && f->plugin_id != NULL)
 		ok = add_query(path, "plugin_id", f->plugin_id);
 	if (!ok)
-		return oom(err);
+		return mm_error_oom(err);
 	req->path = mm_buf_str(path);
 	req->items_key = NULL;
 	return MM_OK;
@@ -263,11 +235,11 @@ static enum mm_result
 rc_path(struct mm_buf *path, const char *remote_id, const char *suffix,
 	struct mm_error *err)
 {
-	if (!valid_id(remote_id))
-		return bad_id(err, "remote cluster id", remote_id);
+	if (!mm_api_valid_id(remote_id))
+		return mm_api_bad_id(err, "remote cluster id", remote_id);
 	if (!mm_buf_printf(path, "/api/v4/remotecluster/%s%s", remote_id,
 			   suffix))
-		return oom(err);
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -282,8 +254,8 @@ mm_api_remotecluster_create(struct mm_client *c,
 	*out = NULL;
 	if (r->name == NULL || r->name[0] == '\0')
 		return mm_error_set(err, MM_ERR_USAGE, "a name is required");
-	if (!valid_id(r->default_team_id))
-		return bad_id(err, "team id", r->default_team_id);
+	if (!mm_api_valid_id(r->default_team_id))
+		return mm_api_bad_id(err, "team id", r->default_team_id);
 	body = mm_json_new_object();
 	if (body == NULL || !mm_json_set_string(body, "name", r->name) ||
 	    (r->display_name != NULL &&
@@ -291,7 +263,7 @@ mm_api_remotecluster_create(struct mm_client *c,
 	    !mm_json_set_string(body, "default_team_id", r->default_team_id) ||
 	    (r->password != NULL &&
 	     !mm_json_set_string(body, "password", r->password))) {
-		rc = oom(err);
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = mm_api_remotecluster_hint(secret_request(c, "POST",
@@ -357,8 +329,9 @@ mm_api_remotecluster_patch(struct mm_client *c, const char *remote_id,
 				  "and/or --default-team");
 		goto out;
 	}
-	if (r->default_team_id != NULL && !valid_id(r->default_team_id)) {
-		rc = bad_id(err, "team id", r->default_team_id);
+	if (r->default_team_id != NULL &&
+	    !mm_api_valid_id(r->default_team_id)) {
+		rc = mm_api_bad_id(err, "team id", r->default_team_id);
 		goto out;
 	}
 	body = mm_json_new_object();
@@ -368,7 +341,7 @@ mm_api_remotecluster_patch(struct mm_client *c, const char *remote_id,
 	    (r->default_team_id != NULL &&
 	     !mm_json_set_string(body, "default_team_id",
 				 r->default_team_id))) {
-		rc = oom(err);
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = mm_api_remotecluster_hint(secret_request(c, "PATCH",
@@ -414,8 +387,8 @@ mm_api_remotecluster_accept(struct mm_client *c,
 		return mm_error_set(err, MM_ERR_USAGE, "the invite is empty");
 	if (r->name == NULL || r->name[0] == '\0')
 		return mm_error_set(err, MM_ERR_USAGE, "a name is required");
-	if (!valid_id(r->default_team_id))
-		return bad_id(err, "team id", r->default_team_id);
+	if (!mm_api_valid_id(r->default_team_id))
+		return mm_api_bad_id(err, "team id", r->default_team_id);
 	body = mm_json_new_object();
 	if (body == NULL || !mm_json_set_string(body, "invite", r->invite) ||
 	    !mm_json_set_string(body, "name", r->name) ||
@@ -424,7 +397,7 @@ mm_api_remotecluster_accept(struct mm_client *c,
 	    !mm_json_set_string(body, "default_team_id", r->default_team_id) ||
 	    !mm_json_set_string(body, "password",
 				r->password ? r->password : "")) {
-		rc = oom(err);
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = mm_api_remotecluster_hint(
@@ -455,7 +428,7 @@ mm_api_remotecluster_invite(struct mm_client *c, const char *remote_id,
 		goto out;
 	body = mm_json_new_object();
 	if (body == NULL || !mm_json_set_string(body, "password", password)) {
-		rc = oom(err);
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = mm_api_remotecluster_hint(mm_api_request(c, "POST",
@@ -474,7 +447,7 @@ mm_api_remotecluster_invite(struct mm_client *c, const char *remote_id,
 	}
 	*invite = mm_strdup(code);
 	if (*invite == NULL)
-		rc = oom(err);
+		rc = mm_error_oom(err);
 out:
 	wipe_member(body, "password");
 	mm_json_free(body);
@@ -564,8 +537,8 @@ peer_headers(const struct mm_rc_peer *p, struct peer_headers *h,
 	     struct mm_error *err)
 {
 	memset(h, 0, sizeof(*h));
-	if (!valid_id(p->remote_id))
-		return bad_id(err, "remote cluster id", p->remote_id);
+	if (!mm_api_valid_id(p->remote_id))
+		return mm_api_bad_id(err, "remote cluster id", p->remote_id);
 	if (p->token == NULL || p->token[0] == '\0')
 		return mm_error_set(err, MM_ERR_USAGE,
 				    "the remote cluster token is empty");
@@ -576,7 +549,7 @@ peer_headers(const struct mm_rc_peer *p, struct peer_headers *h,
 					    "control characters");
 	if (!mm_buf_printf(&h->id, "X-RemoteCluster-Id: %s", p->remote_id) ||
 	    !mm_buf_printf(&h->token, "X-RemoteCluster-Token: %s", p->token))
-		return oom(err);
+		return mm_error_oom(err);
 	h->v[0] = mm_buf_str(&h->id);
 	h->v[1] = mm_buf_str(&h->token);
 	h->v[2] = NULL;
@@ -630,8 +603,8 @@ frame_send(struct mm_client *c, const struct mm_rc_peer *p, const char *path,
 		return mm_error_set(err, MM_ERR_USAGE,
 				    "the payload is empty: the server "
 				    "rejects frames without one");
-	if (!valid_id(p->remote_id))
-		return bad_id(err, "remote cluster id", p->remote_id);
+	if (!mm_api_valid_id(p->remote_id))
+		return mm_api_bad_id(err, "remote cluster id", p->remote_id);
 	frame = mm_remotecluster_frame(p->remote_id, topic, payload, wall_ms(),
 				       NULL);
 	if (frame == NULL)
@@ -658,7 +631,7 @@ mm_api_remotecluster_ping(struct mm_client *c, const struct mm_rc_peer *p,
 	    cJSON_AddNumberToObject(payload, "sent_at", (double)sent_at) ==
 		    NULL) {
 		cJSON_Delete(payload);
-		return oom(err);
+		return mm_error_oom(err);
 	}
 	rc = frame_send(c, p, "/api/v4/remotecluster/ping", "ping",
 			(struct mm_json *)payload, out, err);
@@ -695,10 +668,10 @@ mm_api_remotecluster_upload(struct mm_client *c, const struct mm_rc_peer *p,
 	enum mm_result rc;
 
 	*out = NULL;
-	if (!valid_id(upload_id))
-		return bad_id(err, "upload id", upload_id);
+	if (!mm_api_valid_id(upload_id))
+		return mm_api_bad_id(err, "upload id", upload_id);
 	if (!mm_buf_printf(&path, "/api/v4/remotecluster/upload/%s", upload_id))
-		return oom(err);
+		return mm_error_oom(err);
 	memset(&body, 0, sizeof(body));
 	body.raw = file->f;
 	body.raw_size = file->size;
@@ -721,10 +694,10 @@ mm_api_remotecluster_image(struct mm_client *c, const struct mm_rc_peer *p,
 	enum mm_result rc;
 
 	*out = NULL;
-	if (!valid_id(user_id))
-		return bad_id(err, "user id", user_id);
+	if (!mm_api_valid_id(user_id))
+		return mm_api_bad_id(err, "user id", user_id);
 	if (!mm_buf_printf(&path, "/api/v4/remotecluster/%s/image", user_id))
-		return oom(err);
+		return mm_error_oom(err);
 	memset(&part, 0, sizeof(part));
 	part.name = "image";
 	part.filename = file->filename ? file->filename : "image";

@@ -7,33 +7,6 @@
 
 static const char *const scope_seg[] = {"teams", "channels"};
 
-static bool
-valid_id(const char *id)
-{
-	size_t n = 0;
-
-	if (id == NULL)
-		return false;
-	for (; id[n] != '\0'; n++)
-		if (!isalnum((unsigned char)id[n]))
-			return false;
-	return n == 26;
-}
-
-static enum mm_result
-bad_id(struct mm_error *err, const char *what, const char *id)
-{
-	return mm_error_set(err, MM_ERR_USAGE,
-			    "invalid %s '%s': expected 26 letters and digits",
-			    what, id ? id : "");
-}
-
-static enum mm_result
-oom(struct mm_error *err)
-{
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-}
-
 enum mm_result
 mm_api_retention_hint(enum mm_result rc, struct mm_error *err)
 {
@@ -93,11 +66,11 @@ static enum mm_result
 policy_path(struct mm_buf *path, const char *policy_id, const char *suffix,
 	    struct mm_error *err)
 {
-	if (!valid_id(policy_id))
-		return bad_id(err, "policy id", policy_id);
+	if (!mm_api_valid_id(policy_id))
+		return mm_api_bad_id(err, "policy id", policy_id);
 	if (!mm_buf_printf(path, "/api/v4/data_retention/policies/%s%s",
 			   policy_id, suffix))
-		return oom(err);
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -128,15 +101,15 @@ id_array(const char *const *ids, size_t n, const char *what, cJSON **out,
 
 	*out = NULL;
 	if (arr == NULL)
-		return oom(err);
+		return mm_error_oom(err);
 	for (size_t i = 0; i < n; i++) {
-		if (!valid_id(ids[i])) {
+		if (!mm_api_valid_id(ids[i])) {
 			cJSON_Delete(arr);
-			return bad_id(err, what, ids[i]);
+			return mm_api_bad_id(err, what, ids[i]);
 		}
 		if (!cJSON_AddItemToArray(arr, cJSON_CreateString(ids[i]))) {
 			cJSON_Delete(arr);
-			return oom(err);
+			return mm_error_oom(err);
 		}
 	}
 	*out = arr;
@@ -170,7 +143,7 @@ mm_retention_policy_body(const struct mm_retention_policy *p, bool create,
 				    "--team or --channel");
 	body = cJSON_CreateObject();
 	if (body == NULL)
-		return oom(err);
+		return mm_error_oom(err);
 	if (p->display_name != NULL &&
 	    cJSON_AddStringToObject(body, "display_name", p->display_name) ==
 		    NULL)
@@ -196,7 +169,7 @@ mm_retention_policy_body(const struct mm_retention_policy *p, bool create,
 	*out = (struct mm_json *)body;
 	return MM_OK;
 nomem:
-	rc = oom(err);
+	rc = mm_error_oom(err);
 fail:
 	cJSON_Delete(body);
 	return rc;
@@ -356,7 +329,7 @@ mm_api_retention_members_search(struct mm_client *c,
 	if (body == NULL ||
 	    cJSON_AddStringToObject(body, "term", s->term ? s->term : "") ==
 		    NULL) {
-		rc = oom(err);
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	if (scope == MM_RETENTION_CHANNELS) {
@@ -366,7 +339,7 @@ mm_api_retention_members_search(struct mm_client *c,
 			if (rc != MM_OK)
 				goto out;
 			if (!cJSON_AddItemToObject(body, "team_ids", teams)) {
-				rc = oom(err);
+				rc = mm_error_oom(err);
 				goto out;
 			}
 		}
@@ -376,7 +349,7 @@ mm_api_retention_members_search(struct mm_client *c,
 		     cJSON_AddTrueToObject(body, "private") == NULL) ||
 		    (s->deleted &&
 		     cJSON_AddTrueToObject(body, "deleted") == NULL)) {
-			rc = oom(err);
+			rc = mm_error_oom(err);
 			goto out;
 		}
 	}
@@ -407,12 +380,12 @@ mm_api_retention_user_req(enum mm_retention_scope scope, const char *user_id,
 {
 	mm_buf_reset(path);
 	if (user_id == NULL ||
-	    (strcmp(user_id, "me") != 0 && !valid_id(user_id)))
-		return bad_id(err, "user id", user_id);
+	    (strcmp(user_id, "me") != 0 && !mm_api_valid_id(user_id)))
+		return mm_api_bad_id(err, "user id", user_id);
 	if (!mm_buf_printf(path, "/api/v4/users/%s/data_retention/%s", user_id,
 			   scope == MM_RETENTION_TEAMS ? "team_policies"
 						       : "channel_policies"))
-		return oom(err);
+		return mm_error_oom(err);
 	req->path = mm_buf_str(path);
 	req->items_key = "policies";
 	return MM_OK;

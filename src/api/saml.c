@@ -37,7 +37,7 @@ mm_api_saml_metadata_from_idp(struct mm_client *c, const char *url,
 	if (body == NULL ||
 	    !mm_json_set_string(body, "saml_metadata_url", url)) {
 		mm_json_free(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/saml/metadatafromidp", body, 0,
 			    out, NULL, err);
@@ -67,7 +67,7 @@ cert_path(const char *kind, char *buf, size_t size, struct mm_error *err)
 				    "idp, public, private)",
 				    kind ? kind : "");
 	if (snprintf(buf, size, "/api/v4/saml/certificate/%s", k) < 0)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -156,7 +156,7 @@ mm_api_saml_reset_auth_data(struct mm_client *c,
 		if (body == NULL || mm_json_get(body, "user_ids") == NULL)
 			mm_json_free(ids);
 		mm_json_free(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/saml/reset_auth_data", body, 0,
 			    out, NULL, err);

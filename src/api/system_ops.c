@@ -19,12 +19,6 @@ query_add(struct mm_buf *b, const char *key, const char *value)
 	       mm_http_escape(value, b);
 }
 
-static enum mm_result
-nomem(struct mm_error *err)
-{
-	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
-}
-
 bool
 mm_api_json_set_number(struct mm_json *obj, const char *key, double v)
 {
@@ -161,7 +155,7 @@ mm_api_system_ping_with(struct mm_client *c,
 	    (req->device_id != NULL &&
 	     !query_add(&path, "device_id", req->device_id))) {
 		mm_buf_release(&path);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	mm_http_resp_init(&resp);
 	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL,
@@ -475,7 +469,7 @@ mm_api_system_notices(struct mm_client *c,
 	    !query_add(&path, "client", req->client ? req->client : "") ||
 	    (req->locale != NULL && !query_add(&path, "locale", req->locale))) {
 		mm_buf_release(&path);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL, 0, out, NULL,
 			    err);
@@ -509,7 +503,7 @@ mm_api_system_notices_view(struct mm_client *c, const char *const *ids,
 
 	*out = NULL;
 	if (body == NULL)
-		return nomem(err);
+		return mm_error_oom(err);
 	rc = mm_api_request(c, "PUT", "/api/v4/system/notices/view", body,
 			    MM_API_EMPTY_OK, out, NULL, err);
 	mm_json_free(body);
@@ -540,7 +534,7 @@ mm_api_system_onboarding_complete(struct mm_client *c, const char *organization,
 	    !mm_json_set(body, "install_plugins", list)) {
 		mm_json_free(body);
 		mm_json_free(list);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/system/onboarding/complete",
 			    body, MM_API_EMPTY_OK, out, NULL, err);
@@ -574,7 +568,7 @@ mm_api_system_site_url_test(struct mm_client *c, const char *site_url,
 	*out = NULL;
 	if (body == NULL || !mm_json_set_string(body, "site_url", site_url)) {
 		mm_json_free(body);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/site_url/test", body,
 			    MM_API_EMPTY_OK, out, NULL, err);
@@ -595,7 +589,7 @@ mm_api_system_analytics(struct mm_client *c, const char *name,
 	    (name != NULL && !query_add(&path, "name", name)) ||
 	    (team_id != NULL && !query_add(&path, "team_id", team_id))) {
 		mm_buf_release(&path);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL, 0, out, NULL,
 			    err);
@@ -622,7 +616,7 @@ mm_api_system_redirect_location(struct mm_client *c, const char *url,
 	if (!mm_buf_puts(&path, "/api/v4/redirect_location") ||
 	    !query_add(&path, "url", url)) {
 		mm_buf_release(&path);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL, 0, out, NULL,
 			    err);
@@ -849,7 +843,7 @@ mm_api_system_push_ack(struct mm_client *c, const struct mm_push_ack *ack,
 		ok = mm_json_set_string(body, "post_id", ack->post_id);
 	if (!ok) {
 		mm_json_free(body);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/notifications/ack", body,
 			    MM_API_EMPTY_OK, out, NULL, err);
@@ -878,7 +872,7 @@ mm_api_system_manual_test(struct mm_client *c,
 	    (req->teamname != NULL &&
 	     !query_add(&path, "teamname", req->teamname))) {
 		mm_buf_release(&path);
-		return nomem(err);
+		return mm_error_oom(err);
 	}
 	/* A GET, but it creates users and teams: a dry run sends nothing. */
 	if (c->dry_run) {

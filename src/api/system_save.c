@@ -247,7 +247,7 @@ mm_api_system_support_packet(struct mm_client *c,
 		     mm_http_escape(req->plugins[i], &path);
 	if (!ok) {
 		mm_buf_release(&path);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	if (s->fallback == NULL)
 		s->fallback = "mm_support_packet.zip";
@@ -269,7 +269,7 @@ mm_api_system_image(struct mm_client *c, const char *url, struct mm_save *s,
 	if (!mm_buf_puts(&path, "/api/v4/image?url=") ||
 	    !mm_http_escape(url, &path)) {
 		mm_buf_release(&path);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_save(c, mm_buf_str(&path), s, err);
 	mm_buf_release(&path);

@@ -126,7 +126,7 @@ mm_api_download(struct mm_client *c, const char *path, struct mm_download *d,
 					    d->dest);
 		tmp = malloc(n);
 		if (tmp == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		snprintf(tmp, n, "%s.part-XXXXXX", d->dest);
 		fd = mkstemp(tmp);
 		if (fd < 0) {

@@ -84,7 +84,7 @@ id_path(const char *prefix, const char *id, const char *suffix,
 {
 	if (!mm_buf_puts(p, prefix) || !mm_http_escape(id, p) ||
 	    !mm_buf_puts(p, suffix))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -121,7 +121,7 @@ mm_api_upload_create(struct mm_client *c, const struct mm_upload_create *req,
 	      mm_json_set_string(body, "user_id", req->user_id));
 	if (!ok) {
 		mm_json_free(body);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/uploads", body, 0, out, NULL,
 			    err);
@@ -172,7 +172,7 @@ mm_api_upload_list(struct mm_client *c, const char *user_id,
 		mm_json_free(*out);
 		*out = mm_json_new_array();
 		if (*out == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 	}
 	if (mm_json_type(*out) != MM_JSON_ARRAY) {
 		mm_json_free(*out);
@@ -328,7 +328,7 @@ mm_api_upload_send(struct mm_client *c, struct mm_upload_send *s,
 	else if (!c->dry_run)
 		rc = mm_error_set(err, MM_ERR_OTHER, "no upload session");
 	else if (!mm_buf_puts(&path, "/api/v4/uploads/{upload_id}"))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	else
 		rc = MM_OK;
 	while (rc == MM_OK) {

@@ -29,7 +29,7 @@ mm_api_login(struct mm_client *c, const struct mm_login_req *req, char **token,
 	    !mm_json_set_string(body, "password", req->password) ||
 	    (req->mfa != NULL &&
 	     !mm_json_set_string(body, "token", req->mfa))) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = mm_api_request(c, "POST", "/api/v4/users/login", body, 0, user,
@@ -44,7 +44,7 @@ mm_api_login(struct mm_client *c, const struct mm_login_req *req, char **token,
 	}
 	*token = mm_strdup(resp.token);
 	if (*token == NULL)
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 out:
 	if (rc != MM_OK) {
 		mm_json_free(*user);

@@ -203,7 +203,7 @@ mm_args_store(struct mm_optval *v, const char *value, bool negated,
 		break;
 	case MM_OPT_K_LIST:
 		if (!mm_strv_push(&v->list, value))
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		v->set = true;
 		return MM_OK;
 	default:
@@ -211,7 +211,7 @@ mm_args_store(struct mm_optval *v, const char *value, bool negated,
 	}
 	copy = mm_strdup(value);
 	if (copy == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	free(v->sval);
 	v->sval = copy;
 	v->set = true;

@@ -284,11 +284,10 @@ carry_globals(struct mm_args *from, struct mm_args *to, struct mm_error *err)
 		d->set = true;
 		d->bval = s->bval;
 		if (s->sval != NULL && (d->sval = mm_strdup(s->sval)) == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		for (size_t j = 0; j < s->list.n; j++)
 			if (!mm_strv_push(&d->list, s->list.v[j]))
-				return mm_error_set(err, MM_ERR_OTHER,
-						    "out of memory");
+				return mm_error_oom(err);
 	}
 	return MM_OK;
 }
@@ -423,7 +422,7 @@ mm_ctx_client(struct mm_ctx *ctx, struct mm_client **out, struct mm_error *err)
 				    "internal: no target resolved");
 	key = client_key(ctx);
 	if (key == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	if (ctx->client_ok && mm_streq(key, ctx->client_key)) {
 		mm_wipe(key, strlen(key));
 		free(key);
@@ -497,7 +496,7 @@ mm_ctx_use_url(struct mm_ctx *ctx, const char *url, const char *token,
 	ctx->target_ok = true;
 	if (ctx->target.url == NULL ||
 	    (token != NULL && ctx->target.token == NULL))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	ctx->target.url_src = MM_SRC_FLAG;
 	return MM_OK;
 }
@@ -662,7 +661,7 @@ carry_sticky(const struct mm_args *sticky, struct mm_args *bag,
 		d->set = true;
 		d->bval = s->bval;
 		if (s->sval != NULL && (d->sval = mm_strdup(s->sval)) == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 	}
 	return MM_OK;
 }
@@ -800,7 +799,7 @@ select_cmd(struct mm_ctx *ctx, const struct mm_cmd_entry *cmd,
 			    (cmd->flags & CMD_PAGED) ? mm_paged_opts : NULL,
 			    mm_global_opts);
 	if (*cbag == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return carry_globals(gbag, *cbag, err);
 }
 
@@ -819,7 +818,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 	ctx->cmd = NULL;
 	ctx->error_reported = false;
 	if (gbag == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	bag = gbag;
 	for (int i = 0; i < argc && rc == MM_OK; i++) {
 		const char *a = argv[i];
@@ -843,8 +842,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 		}
 		if (help_mode) {
 			if (!mm_strv_push(&help_words, a))
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 			continue;
 		}
 		if (fam == NULL) {
@@ -892,8 +890,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 				rc = select_cmd(ctx, cmd, gbag, &cbag, err);
 				bag = cbag != NULL ? cbag : bag;
 				if (rc == MM_OK && !mm_strv_push(&bag->pos, a))
-					rc = mm_error_set(err, MM_ERR_OTHER,
-							  "out of memory");
+					rc = mm_error_oom(err);
 				continue;
 			}
 			if (cmd == NULL) {
@@ -920,7 +917,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 			continue;
 		}
 		if (!mm_strv_push(&bag->pos, a))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 	}
 	if (rc == MM_OK && fam != NULL && cmd == NULL && !help_mode &&
 	    (cmd = family_default(fam)) != NULL) {

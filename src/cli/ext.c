@@ -232,7 +232,7 @@ run_curl(struct plan *p, struct mm_error *err)
 		if (null != NULL)
 			fclose(null);
 		mm_curl_show_free(s);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	ctx->out.out = null;
 	ctx->curl = s;

@@ -41,7 +41,7 @@ mm_fleet_select(const struct mm_profiles *set, const char *list, bool all,
 		enum mm_result rc = MM_OK;
 
 		if (copy == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		for (tok = strtok_r(copy, ",", &save);
 		     tok != NULL && rc == MM_OK;
 		     tok = strtok_r(NULL, ",", &save)) {
@@ -62,8 +62,7 @@ mm_fleet_select(const struct mm_profiles *set, const char *list, bool all,
 					err, MM_ERR_USAGE,
 					"--profiles names %.80s twice", tok);
 			else if (!mm_strv_push(names, tok))
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 		}
 		free(copy);
 		if (rc != MM_OK)
@@ -81,7 +80,7 @@ mm_fleet_select(const struct mm_profiles *set, const char *list, bool all,
 		if (!all && fnmatch(glob, name, 0) != 0)
 			continue;
 		if (!mm_strv_push(names, name))
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 	}
 	if (names->n == 0)
 		return all ? mm_error_set(err, MM_ERR_CONFIG,
@@ -264,7 +263,7 @@ run_member(struct fleet *f, struct member *m)
 			fclose(out);
 		if (errf != NULL)
 			fclose(errf);
-		m->rc = mm_error_set(&m->err, MM_ERR_OTHER, "out of memory");
+		m->rc = mm_error_oom(&m->err);
 		return;
 	}
 	mm_ctx_init(&w, ctx->families, ctx->in, out, errf);
@@ -300,9 +299,9 @@ run_member(struct fleet *f, struct member *m)
 	if (rc == MM_OK)
 		rc = f->cmd->exec(&w, f->args, &m->err);
 	if (fflush(out) != 0 && rc == MM_OK)
-		rc = mm_error_set(&m->err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(&m->err);
 	if (m->rows_failed && rc == MM_OK)
-		rc = mm_error_set(&m->err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(&m->err);
 	m->rc = rc;
 	mm_ctx_release(&w);
 	fclose(out);
@@ -430,12 +429,12 @@ print_json(struct fleet *f, struct mm_jq *jq, struct mm_error *err)
 		}
 	}
 	if (all == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	if (jq != NULL) {
 		struct mm_buf text = MM_BUF_INIT;
 
 		if (!mm_json_print(all, false, &text))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		else
 			rc = mm_jq_filter_text(jq, text.data, text.len,
 					       &f->ctx->out, err);
@@ -488,7 +487,7 @@ print_rows(struct fleet *f, struct mm_error *err)
 	ok = ok && mm_rowset_print(&all, &f->ctx->out);
 	mm_rowset_release(&all);
 	if (!ok && !f->ctx->out.write_failed)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -614,7 +613,7 @@ mm_fleet_run(struct mm_ctx *ctx, const struct mm_family *fam,
 	if (f.members == NULL || threads == NULL) {
 		free(f.members);
 		free(threads);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	for (size_t i = 0; i < f.n; i++)
 		f.members[i].name = names->v[i];

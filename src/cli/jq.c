@@ -296,7 +296,7 @@ mm_jq_compile(const char *expr, struct mm_jq **out, struct mm_error *err)
 		return rc;
 	q = calloc(1, sizeof(*q));
 	if (q == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	q->jq = jq_init();
 	if (q->jq == NULL) {
 		free(q);
@@ -424,7 +424,7 @@ mm_jq_filter_text(struct mm_jq *q, const char *text, size_t len,
 	jv v;
 
 	if (p == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	jv_parser_set_buf(p, text, (int)len, 0);
 	while (rc == MM_OK) {
 		v = jv_parser_next(p);
@@ -557,7 +557,7 @@ mm_jq_stream_begin(struct mm_jq *q, struct mm_out *o, struct mm_jq_stream **out,
 	*out = NULL;
 	*capture = NULL;
 	if (s == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	s->q = q;
 	s->o = o;
 	mm_error_clear(&s->err);
@@ -567,7 +567,7 @@ mm_jq_stream_begin(struct mm_jq *q, struct mm_out *o, struct mm_jq_stream **out,
 		if (s->p != NULL)
 			jv_parser_free(s->p);
 		free(s);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	*out = s;
 	*capture = s->capture;

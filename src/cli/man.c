@@ -551,17 +551,17 @@ mm_docs_generate(struct mm_ctx *ctx, const char *dir, struct mm_error *err)
 	enum mm_result rc = make_dir(dir, err);
 
 	if (rc == MM_OK && !mm_buf_printf(&path, "%s/man", dir))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	if (rc == MM_OK)
 		rc = make_dir(mm_buf_str(&path), err);
 	mm_buf_reset(&path);
 	if (rc == MM_OK && !mm_buf_printf(&path, "%s/completions", dir))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	if (rc == MM_OK)
 		rc = make_dir(mm_buf_str(&path), err);
 	mm_buf_reset(&path);
 	if (rc == MM_OK && !mm_buf_printf(&path, "%s/man/mmadm.1", dir))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 	if (rc == MM_OK)
 		rc = write_one(ctx, mm_buf_str(&path), GEN_MAN, NULL,
 			       MM_SHELL_BASH, err);
@@ -569,7 +569,7 @@ mm_docs_generate(struct mm_ctx *ctx, const char *dir, struct mm_error *err)
 		mm_buf_reset(&path);
 		if (!mm_buf_printf(&path, "%s/man/mmadm-%s.1", dir,
 				   ctx->families[i].name))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		else
 			rc = write_one(ctx, mm_buf_str(&path), GEN_MAN,
 				       &ctx->families[i], MM_SHELL_BASH, err);
@@ -579,7 +579,7 @@ mm_docs_generate(struct mm_ctx *ctx, const char *dir, struct mm_error *err)
 		mm_buf_reset(&path);
 		if (!mm_buf_printf(&path, "%s/completions/%s", dir,
 				   scripts[i].name))
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 		else
 			rc = write_one(ctx, mm_buf_str(&path), GEN_SCRIPT, NULL,
 				       scripts[i].sh, err);

@@ -281,7 +281,7 @@ run_line(struct mm_repl *r, const char *line, struct mm_error *err)
 
 	mm_error_clear(err);
 	if (!mm_split_line(line, strlen(line), &sp)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		ctx->family = NULL;
 		ctx->cmd = NULL;
 		ctx->error_reported = false;
@@ -369,7 +369,7 @@ run_script(struct mm_repl *r, const char *file, bool keep_going,
 		if (cmd.len == 0)
 			start = lineno;
 		if (!mm_buf_append(&cmd, line, (size_t)n)) {
-			last = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			last = mm_error_oom(err);
 			break;
 		}
 		chomp(&cmd);
@@ -849,7 +849,7 @@ interactive(struct mm_repl *r, struct mm_error *err)
 		if (!mm_buf_puts(&acc, line)) {
 			mm_buf_release(&acc);
 			editor_stop(r);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 		chomp(&acc);
 		if (continues(&acc)) {
@@ -889,7 +889,7 @@ make_sticky(struct mm_ctx *ctx, bool script, struct mm_args **out,
 
 	*out = NULL;
 	if (s == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 0; g != NULL && i < g->nvals; i++) {
 		const struct mm_optval *v = &g->vals[i];
 		const char *name = v->opt->name;
@@ -906,7 +906,7 @@ make_sticky(struct mm_ctx *ctx, bool script, struct mm_args **out,
 		d->bval = v->bval;
 		if (v->sval != NULL && (d->sval = mm_strdup(v->sval)) == NULL) {
 			mm_args_free(s);
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		}
 	}
 	if (script) {

@@ -323,7 +323,7 @@ string_field(const char *path, const char *profile, const char *key,
 					    : "");
 	*dst = mm_strdup(mm_json_string(v));
 	if (*dst == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -390,7 +390,7 @@ convert_profiles(const char *path, const struct mm_json *jps,
 		return MM_OK;
 	out->v = calloc(n, sizeof(*out->v));
 	if (out->v == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (const struct mm_json *jp = mm_json_first(jps); jp != NULL;
 	     jp = mm_json_next(jp)) {
 		struct mm_profile *pr = &out->v[out->n++];
@@ -404,7 +404,7 @@ convert_profiles(const char *path, const struct mm_json *jps,
 					    path, mm_json_key(jp));
 		pr->name = mm_strdup(mm_json_key(jp));
 		if (pr->name == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		rc = convert_profile(path, jp, pr, err);
 		if (rc != MM_OK)
 			return rc;
@@ -460,7 +460,7 @@ convert(const char *path, const struct mm_json *doc, struct mm_profiles *out,
 				    path, mm_json_string(active));
 	out->active = mm_strdup(mm_json_string(active));
 	if (out->active == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -520,7 +520,7 @@ read_fd(const char *path, int fd, size_t size, char **text, size_t *len,
 	*text = NULL;
 	*len = 0;
 	if (buf == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	while (n < size + 1) {
 		ssize_t r = read(fd, buf + n, size + 1 - n);
 
@@ -864,14 +864,14 @@ mm_profiles_save(const char *path, const struct mm_profiles *p,
 	else
 		ok = mm_buf_append(&dir, path, (size_t)(slash - path));
 	if (!ok) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	rc = make_parents(dir.data, err);
 	if (rc != MM_OK)
 		goto out;
 	if (!mm_buf_printf(&tmp, "%s/.%s.XXXXXX", dir.data, base)) {
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 		goto out;
 	}
 	fd = mkstemp(tmp.data);

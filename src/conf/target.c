@@ -184,7 +184,7 @@ mm_url_normalize(const char *url, struct mm_error *err)
 	return mm_buf_take(&b);
 oom:
 	mm_buf_release(&b);
-	mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	mm_error_oom(err);
 	return NULL;
 }
 
@@ -344,8 +344,7 @@ profile_token(const struct mm_profile *prof, const char *url, char **tok,
 	purl = mm_url_normalize(prof->url, &scratch);
 	if (purl == NULL)
 		return scratch.kind == MM_ERR_OTHER
-			       ? mm_error_set(err, MM_ERR_OTHER,
-					      "out of memory")
+			       ? mm_error_oom(err)
 			       : MM_OK; /* a bad URL matches nothing */
 	same = strcmp(purl, url) == 0;
 	free(purl);
@@ -353,7 +352,7 @@ profile_token(const struct mm_profile *prof, const char *url, char **tok,
 		return MM_OK;
 	*tok = mm_strdup(prof->token);
 	if (*tok == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	return MM_OK;
 }
 
@@ -441,7 +440,7 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 		out->socket_src = socket_src;
 		out->socket = mm_strdup(socket);
 		if (out->socket == NULL) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 	} else {
@@ -469,8 +468,7 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 		if (tok != NULL) {
 			out->token = copy_n(tok, tok_len);
 			if (out->token == NULL) {
-				rc = mm_error_set(err, MM_ERR_OTHER,
-						  "out of memory");
+				rc = mm_error_oom(err);
 				goto out;
 			}
 			out->token_src = MM_SRC_ENV;
@@ -487,7 +485,7 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 	if (used && prof != NULL) {
 		out->profile = mm_strdup(prof->name);
 		if (out->profile == NULL) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 		out->profile_src = name_src;

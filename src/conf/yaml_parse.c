@@ -86,7 +86,7 @@ perr_at(struct parse *p, size_t line, size_t col, const char *fmt, ...)
 static enum mm_result
 oom(struct parse *p)
 {
-	return mm_error_set(p->err, MM_ERR_OTHER, "out of memory");
+	return mm_error_oom(p->err);
 }
 
 /* Position of a byte offset, for reader errors that carry no mark. */

@@ -159,7 +159,7 @@ mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 		return err->kind;
 	h = calloc(1, sizeof(*h));
 	if (h == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	h->curl = c = curl_easy_init();
 	if (c == NULL) {
 		free(h);
@@ -173,7 +173,7 @@ mm_http_new(const struct mm_http_config *cfg, struct mm_http **out,
 	set_str(&h->user_agent, cfg->user_agent ? cfg->user_agent : "mmadm");
 	if (h->base_url == NULL || h->user_agent == NULL) {
 		mm_http_free(h);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	h->max_response =
 		cfg->max_response ? cfg->max_response : MM_DEFAULT_MAX_RESPONSE;
@@ -426,14 +426,14 @@ build_mime(CURL *c, const struct mm_http_req *req, curl_mime **out,
 
 	*out = mime;
 	if (mime == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	for (size_t i = 0; i < req->nparts; i++) {
 		const struct mm_http_part *p = &req->parts[i];
 		curl_mimepart *part = curl_mime_addpart(mime);
 		CURLcode cc;
 
 		if (part == NULL)
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		cc = curl_mime_name(part, p->name);
 		if (cc == CURLE_OK && p->file != NULL) {
 			cc = curl_mime_data_cb(part, (curl_off_t)p->size,
@@ -576,7 +576,7 @@ map_curl_error(struct mm_http *h, CURLcode cc, struct mm_error *err)
 			return mm_error_set(err, MM_ERR_IO,
 					    "cannot write the download: %s",
 					    strerror(errno));
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	case CURLE_READ_ERROR:
 		return mm_error_set(err, MM_ERR_IO,
 				    "cannot read the upload: %s", why);
@@ -833,7 +833,7 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 	}
 	goto out;
 oom:
-	rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	rc = mm_error_oom(err);
 out:
 	curl_easy_setopt(c, CURLOPT_HTTPHEADER, NULL);
 	curl_easy_setopt(c, CURLOPT_MIMEPOST, NULL);

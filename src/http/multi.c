@@ -38,7 +38,7 @@ mm_http_multi_new(int max_transfers, volatile int *cancel,
 		return err->kind;
 	m = calloc(1, sizeof(*m));
 	if (m == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	m->multi = curl_multi_init();
 	if (m->multi == NULL) {
 		free(m);

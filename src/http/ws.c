@@ -509,15 +509,14 @@ read_head(struct mm_ws *ws, struct mm_buf *head, struct mm_error *err)
 					    "the WebSocket upgrade",
 					    ws->target);
 		if (!mm_buf_append(head, buf, n) || !mm_buf_puts(head, ""))
-			return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			return mm_error_oom(err);
 		end = strstr(head->data, "\r\n\r\n");
 		if (end != NULL) {
 			size_t used = (size_t)(end - head->data) + 4;
 
 			if (!mm_buf_append(&ws->pre, head->data + used,
 					   head->len - used))
-				return mm_error_set(err, MM_ERR_OTHER,
-						    "out of memory");
+				return mm_error_oom(err);
 			head->len = used;
 			head->data[used] = '\0';
 			return MM_OK;
@@ -666,7 +665,7 @@ handshake(struct mm_ws *ws, const struct mm_http_config *cfg, const char *path,
 	*upgraded = true;
 	goto out;
 oom:
-	rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+	rc = mm_error_oom(err);
 out:
 	mm_buf_release(&host);
 	mm_buf_release(&prefix);
@@ -716,7 +715,7 @@ mm_ws_connect(const struct mm_http_config *cfg, const char *path,
 		return rc;
 	ws = calloc(1, sizeof(*ws));
 	if (ws == NULL)
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	ws->trace = cfg->trace;
 	ws->trace_ud = cfg->trace_ud;
 	ws->cancel = cfg->cancel;
@@ -726,7 +725,7 @@ mm_ws_connect(const struct mm_http_config *cfg, const char *path,
 	ws->curl = curl_easy_init();
 	if (ws->target == NULL || ws->curl == NULL) {
 		ws_free(ws);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	errbuf[0] = '\0';
 	ct = cfg->connect_timeout_s > 0 ? cfg->connect_timeout_s : 10;
@@ -772,7 +771,7 @@ mm_ws_connect(const struct mm_http_config *cfg, const char *path,
 	if (wslay_event_context_client_init(&ws->ev, &cbs, ws) != 0) {
 		ws->ev = NULL;
 		ws_free(ws);
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	}
 	wslay_event_config_set_max_recv_msg_length(ws->ev, WS_MAX_MSG);
 	trace_line(ws, "* WebSocket open");
@@ -895,7 +894,7 @@ mm_ws_recv(struct mm_ws *ws, long timeout_ms, struct mm_buf *msg, bool *got,
 	}
 	mm_buf_reset(msg);
 	if (!mm_buf_puts(msg, ws->msgs.v[ws->msgs_head]))
-		return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		return mm_error_oom(err);
 	free(ws->msgs.v[ws->msgs_head]);
 	ws->msgs.v[ws->msgs_head++] = NULL;
 	if (ws->msgs_head == ws->msgs.n) {

@@ -270,7 +270,7 @@ mm_read_file(const char *path, size_t max, struct mm_buf *out,
 			goto out;
 		}
 		if (!mm_buf_append(out, chunk, n)) {
-			rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+			rc = mm_error_oom(err);
 			goto out;
 		}
 	}
@@ -281,7 +281,7 @@ mm_read_file(const char *path, size_t max, struct mm_buf *out,
 		goto out;
 	}
 	if (out->data == NULL && !mm_buf_append(out, "", 0))
-		rc = mm_error_set(err, MM_ERR_OTHER, "out of memory");
+		rc = mm_error_oom(err);
 out:
 	mm_wipe(chunk, sizeof(chunk));
 	if (!is_stdin)

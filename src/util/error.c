@@ -76,6 +76,12 @@ mm_error_set(struct mm_error *err, enum mm_result kind, const char *fmt, ...)
 	return kind;
 }
 
+enum mm_result
+mm_error_oom(struct mm_error *err)
+{
+	return mm_error_set(err, MM_ERR_OTHER, "out of memory");
+}
+
 void
 mm_error_prefix(struct mm_error *err, const char *fmt, ...)
 {
