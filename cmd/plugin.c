@@ -226,36 +226,39 @@ static const char *const plugin_list_endpoints[] = {
 	NULL,
 };
 
+/* The server's document for json/yaml; for table/plain, the rows made
+ * of it by to_rows (NULL: the answer is not what `shape` says). */
+static enum mm_result
+show_rows(struct mm_ctx *ctx, cmd_get_fn fn,
+	  struct mm_json *(*to_rows)(const struct mm_json *doc),
+	  const struct mm_column *cols, const char *shape, struct mm_error *err)
+{
+	struct mm_json *doc = NULL, *rows = NULL;
+	struct mm_client *c;
+	enum mm_result rc = mm_ctx_client(ctx, &c, err);
+
+	if (rc == MM_OK)
+		rc = fn(c, &doc, err);
+	if (rc == MM_OK && cmd_structured(ctx))
+		rc = cmd_show(ctx, doc, NULL, err);
+	else if (rc == MM_OK && (rows = to_rows(doc)) == NULL)
+		rc = mm_error_set(err, MM_ERR_RESPONSE, "%s", shape);
+	else if (rc == MM_OK)
+		rc = cmd_show(ctx, rows, cols, err);
+	mm_json_free(rows);
+	mm_json_free(doc);
+	return rc;
+}
+
 static enum mm_result
 plugin_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		 struct mm_error *err)
 {
-	struct mm_json *doc = NULL, *rows = NULL;
-	struct mm_client *c;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_plugin_list(c, &doc, err);
-	if (rc != MM_OK)
-		goto out;
-	if (cmd_structured(ctx)) {
-		mm_out_doc(&ctx->out, doc, NULL);
-		goto out;
-	}
-	rows = mm_plugin_rows(doc);
-	if (rows == NULL) {
-		rc = mm_error_set(err, MM_ERR_RESPONSE,
-				  "the plugin list is not {\"active\":[...],"
-				  "\"inactive\":[...]} of objects");
-		goto out;
-	}
-	mm_out_doc(&ctx->out, rows, plugin_cols);
-out:
-	mm_json_free(rows);
-	mm_json_free(doc);
-	return rc;
+	return show_rows(ctx, mm_api_plugin_list, mm_plugin_rows, plugin_cols,
+			 "the plugin list is not {\"active\":[...],"
+			 "\"inactive\":[...]} of objects",
+			 err);
 }
 
 static const char *const plugin_statuses_examples[] = {
@@ -272,32 +275,10 @@ static enum mm_result
 plugin_statuses_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		     struct mm_error *err)
 {
-	struct mm_json *doc = NULL, *rows = NULL;
-	struct mm_client *c;
-	enum mm_result rc;
-
 	(void)args;
-	rc = mm_ctx_client(ctx, &c, err);
-	if (rc == MM_OK)
-		rc = mm_api_plugin_statuses(c, &doc, err);
-	if (rc != MM_OK)
-		goto out;
-	if (cmd_structured(ctx)) {
-		mm_out_doc(&ctx->out, doc, NULL);
-		goto out;
-	}
-	rows = mm_plugin_status_rows(doc);
-	if (rows == NULL) {
-		rc = mm_error_set(err, MM_ERR_RESPONSE,
-				  "the plugin statuses are not a list of "
-				  "objects");
-		goto out;
-	}
-	mm_out_doc(&ctx->out, rows, status_cols);
-out:
-	mm_json_free(rows);
-	mm_json_free(doc);
-	return rc;
+	return show_rows(ctx, mm_api_plugin_statuses, mm_plugin_status_rows,
+			 status_cols,
+			 "the plugin statuses are not a list of objects", err);
 }
 
 /* ---- marketplace ---- */
