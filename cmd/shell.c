@@ -139,7 +139,9 @@ const struct mm_cmd_entry mm_shell_cmds[] = {
 			"colour, stopping at the first failure unless "
 			"--keep-going. The exit code\nis the failing "
 			"command's. Global options given before 'shell' apply "
-			"to\nevery line. All commands share one connection.",
+			"to\nevery line. All commands share one connection. "
+			"When the script comes on\nstandard input, a command "
+			"cannot read '-' from it (use --file FILE).",
 		.opts = shell_run_opts,
 		.flags = CMD_FAMILY_DEFAULT,
 		.examples = shell_run_examples,

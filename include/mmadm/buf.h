@@ -56,6 +56,12 @@ void mm_wipe(void *p, size_t n);
 size_t mm_edit_distance(const char *a, const char *b);
 /* Read a whole file (or "-" for stdin) into buf, capped at max bytes. */
 #include "error.h"
+/*
+ * Standard input is taken (by `holder`, e.g. "the shell script"; NULL
+ * frees it): until then "-" is refused with a usage error instead of
+ * being read. Returns the previous holder.
+ */
+const char *mm_stdin_reserve(const char *holder);
 enum mm_result mm_read_file(const char *path, size_t max, struct mm_buf *out,
 			    struct mm_error *err);
 /* Read a one-line secret from a file or "-" (stdin); trailing newline

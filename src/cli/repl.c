@@ -349,7 +349,7 @@ run_script(struct mm_repl *r, const char *file, bool keep_going,
 	struct mm_error one;
 	enum mm_result last = MM_OK;
 	FILE *in = ctx->in;
-	const char *name = NULL;
+	const char *name = NULL, *old_holder = NULL;
 	char *line = NULL;
 	size_t cap = 0, lineno = 0, start = 0;
 	ssize_t n;
@@ -362,6 +362,9 @@ run_script(struct mm_repl *r, const char *file, bool keep_going,
 					    strerror(errno));
 		name = file;
 	}
+	if (in == stdin)
+		old_holder = mm_stdin_reserve("the shell script (run it "
+					      "with --file to read '-')");
 	while (!r->done && (n = getline(&line, &cap, in)) != -1) {
 		enum mm_result rc;
 
@@ -408,6 +411,8 @@ run_script(struct mm_repl *r, const char *file, bool keep_going,
 		r->reported = true;
 		ctx->where = NULL;
 	}
+	if (in == stdin)
+		(void)mm_stdin_reserve(old_holder);
 	free(line);
 	mm_buf_release(&cmd);
 	if (in != ctx->in)

@@ -248,6 +248,17 @@ mm_edit_distance(const char *a, const char *b)
 	return row[lb];
 }
 
+static const char *stdin_holder;
+
+const char *
+mm_stdin_reserve(const char *holder)
+{
+	const char *old = stdin_holder;
+
+	stdin_holder = holder;
+	return old;
+}
+
 enum mm_result
 mm_read_file(const char *path, size_t max, struct mm_buf *out,
 	     struct mm_error *err)
@@ -258,6 +269,11 @@ mm_read_file(const char *path, size_t max, struct mm_buf *out,
 	bool is_stdin = strcmp(path, "-") == 0;
 	enum mm_result rc = MM_OK;
 
+	if (is_stdin && stdin_holder != NULL)
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "standard input holds %s: give a file "
+				    "instead of '-'",
+				    stdin_holder);
 	f = is_stdin ? stdin : fopen(path, "rb");
 	if (f == NULL)
 		return mm_error_set(err, MM_ERR_IO, "cannot read %s: %s", path,

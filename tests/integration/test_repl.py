@@ -276,6 +276,28 @@ class TestScriptMode(MmadmTestCase):
         self.assertEqual(r.rc, 2, r)
         self.assertEqual(r.out.split("\n").count("OK"), 2)
 
+    def test_stdin_script_is_not_read_by_its_commands(self):
+        # "config patch -" would otherwise swallow the lines after it.
+        script = ('config patch -\n{"ServiceSettings": {"SiteURL": "http://x"}}\n'
+                  "system ping\n")
+        r = self.run_mmadm("shell", "--keep-going", input=script,
+                           env=self.admin_env())
+        self.assertEqual(r.rc, 2, r)
+        self.assertIn("line 1: config patch: standard input holds the shell "
+                      "script (run it with --file to read '-'): give a file "
+                      "instead of '-'", r.err)
+        self.assertIn("line 2: ", r.err)        # the JSON line ran as a command
+        self.assertEqual(r.out.split("\n").count("OK"), 1)
+        self.assertEqual(self.server.find_requests("PUT", "/api/v4/config"), [])
+        # From --file, '-' is the real standard input again.
+        path = os.path.join(self.home, "patch.txt")
+        with open(path, "w") as f:
+            f.write("config patch - --yes\n")
+        r = self.run_mmadm("shell", "--file", path,
+                           input='{"ServiceSettings": {"SiteURL": "http://x.example"}}',
+                           env=self.admin_env())
+        self.assertEqual(r.rc, 0, r)
+
     def test_keep_going_exits_with_last_failure(self):
         r = self.run_mmadm("shell", "--keep-going",
                            input="system pong\nsystem ping\nuse nobody\n"
