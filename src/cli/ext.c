@@ -102,6 +102,20 @@ check(struct plan *p, struct mm_error *err)
 				    "servers at once it needs "
 				    "--yes-all-servers (or --dry-run)",
 				    fn, cn);
+	/* Fleet output is printed once every server is done: a run that
+	 * only ends on Ctrl-C would print nothing at all. */
+	if (fleet && mm_args_bool(a, "follow", false))
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "'%s %s --follow' runs until stopped, and "
+				    "fleet mode prints when every server is "
+				    "done: drop --follow (or use --watch)",
+				    fn, cn);
+	if (fleet && (cmd->flags & CMD_STREAM) && !mm_args_has(a, "count"))
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "'%s %s' runs until stopped, and fleet "
+				    "mode prints when every server is done: "
+				    "give --count N",
+				    fn, cn);
 	if (watch && writes(cmd))
 		return mm_error_set(err, MM_ERR_USAGE,
 				    "--watch repeats read-only commands, and "

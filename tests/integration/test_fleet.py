@@ -184,6 +184,18 @@ class TestFleet(FleetCase):
         self.assertEqual(r.rc, 2)
         self.assertIn("does not talk to a server", r.err)
 
+    def test_runs_that_never_end_are_refused(self):
+        # Fleet output comes when every server is done: these would print
+        # nothing until Ctrl-C.
+        r = self.run_mmadm("logs", "get", "--follow", "--all-profiles")
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("'logs get --follow' runs until stopped", r.err)
+        self.assertEqual(r.err.count("\n"), 1, r.err)
+        r = self.run_mmadm("events", "--all-profiles")
+        self.assertEqual(r.rc, 2, r.err)
+        self.assertIn("give --count N", r.err)
+        self.assertEqual(self.srv(1).request_log(), [])
+
     def test_writes_need_yes_all_servers(self):
         r = self.run_mmadm("config", "patch", "--set", "ServiceSettings.EnableDeveloper=true",
                            "--profiles", "s01,s02")
