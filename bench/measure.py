@@ -796,12 +796,14 @@ class Bench:
                                "" if fmt == "table" else
                                "transfer alone (curl -s): %s" % fsec(
                                    r["curl -s (%s)" % what]["t"]))
-            if fmts and not fmts.get("json"):
+            jr = self.rss(jq, n=1) if fmts else None
+            for fmt in ("json", "table"):
+                if not fmts or fmts.get(fmt):
+                    continue
                 mr = self.rss([self.bin, "--url", big, fam, cmd, "-o",
-                               "json"], n=1)
-                jr = self.rss(jq, n=1)
-                self.t.add(sec, "peak RSS: %s %s -o json vs jq -c ." % (
-                    fam, cmd), fkb(mr) if mr else "error",
+                               fmt], n=1)
+                self.t.add(sec, "peak RSS: %s %s -o %s vs jq -c ." % (
+                    fam, cmd, fmt), fkb(mr) if mr else "error",
                     fkb(jr) if jr else "?",
                     fratio(mr / jr) if mr and jr else "", "info", "")
 

@@ -702,9 +702,16 @@ table_render(struct mm_out *o, struct table *t)
 	if (!t->header_done &&
 	    !table_line(&text, t->head.v, w, ncols, o->color))
 		goto out;
-	for (size_t r = 0; r < nrows; r++)
+	/* Written in pieces of about 64 KiB, not as one text. */
+	for (size_t r = 0; r < nrows; r++) {
 		if (!table_line(&text, t->cells.v + r * ncols, w, ncols, false))
 			goto out;
+		if (text.len >= 65536) {
+			if (!out_buf(o, &text))
+				goto out;
+			mm_buf_reset(&text);
+		}
+	}
 	t->header_done = true;
 	mm_strv_release(&t->cells);
 	ok = out_buf(o, &text);
@@ -903,10 +910,14 @@ indented(struct mm_buf *out, const char *first, const char *ind,
 
 /* ---- documents -------------------------------------------------------- */
 
+/* Call leaf(ud, "A.B.C", value text) for every scalar (or empty
+ * container) of j, in document order; nothing is stored. */
+typedef bool (*leaf_fn)(void *ud, const char *key, const char *value);
+
 static bool
-flatten(const struct mm_json *j, struct mm_buf *key, struct mm_strv *kv)
+walk_leaves(const struct mm_json *j, struct mm_buf *key, struct mm_buf *val,
+	    leaf_fn leaf, void *ud)
 {
-	struct mm_buf val = MM_BUF_INIT;
 	bool ok = true;
 
 	for (const struct mm_json *m = mm_json_first(j); m != NULL && ok;
@@ -918,48 +929,107 @@ flatten(const struct mm_json *j, struct mm_buf *key, struct mm_strv *kv)
 		     mm_buf_puts(key, k != NULL ? k : "");
 		if (ok && mm_json_type(m) == MM_JSON_OBJECT &&
 		    mm_json_first(m) != NULL) {
-			ok = flatten(m, key, kv);
+			ok = walk_leaves(m, key, val, leaf, ud);
 		} else if (ok) {
-			mm_buf_reset(&val);
-			ok = mm_buf_puts(&val, "") &&
-			     mm_json_scalar_text(m, &val) &&
-			     mm_strv_push(kv, mm_buf_str(key)) &&
-			     mm_strv_push(kv, mm_buf_str(&val));
+			mm_buf_reset(val);
+			ok = mm_buf_puts(val, "") &&
+			     mm_json_scalar_text(m, val) &&
+			     leaf(ud, mm_buf_str(key), mm_buf_str(val));
 		}
 		key->len = keep;
 		if (key->data != NULL)
 			key->data[keep] = '\0';
 	}
-	mm_buf_release(&val);
 	return ok;
+}
+
+/*
+ * KEY/VALUE output of an object, streamed: a table is written in two
+ * walks over the document (the first measures the columns, the second
+ * prints), so no copy of the cells is kept, whatever the document's size.
+ */
+struct keys_pass {
+	struct mm_out *o;
+	const char *const *head;
+	struct mm_buf cell[2]; /* escaped key and value */
+	struct mm_buf line;
+	size_t w[2];
+	bool measure;
+};
+
+static bool
+keys_leaf(void *ud, const char *key, const char *value)
+{
+	struct keys_pass *p = ud;
+	const char *raw[2] = {key, value};
+	char *cells[2];
+
+	if (p->o->row_sink != NULL)
+		return p->o->row_sink(p->o->row_sink_ud, p->head, raw, 2);
+	if (p->o->format != MM_FMT_TABLE)
+		return plain_row(p->o, raw, 2);
+	for (int c = 0; c < 2; c++) {
+		mm_buf_reset(&p->cell[c]);
+		if (!mm_buf_puts(&p->cell[c], "") ||
+		    !mm_out_escape(raw[c], true, &p->cell[c]))
+			return false;
+		cells[c] = p->cell[c].data;
+	}
+	if (p->measure) {
+		for (int c = 0; c < 2; c++) {
+			size_t cw = mm_out_width(cells[c]);
+
+			if (cw > p->w[c])
+				p->w[c] = cw;
+		}
+		return true;
+	}
+	mm_buf_reset(&p->line);
+	return table_line(&p->line, cells, p->w, 2, false) &&
+	       out_buf(p->o, &p->line);
 }
 
 static bool
 doc_keys(struct mm_out *o, const struct mm_json *doc)
 {
 	static const char *const head[] = {"Key", "Value"};
-	struct mm_strv kv = MM_STRV_INIT;
-	struct mm_buf key = MM_BUF_INIT;
+	struct keys_pass p;
+	struct mm_buf key = MM_BUF_INIT, val = MM_BUF_INIT;
 	struct table *t = NULL;
-	bool ok = flatten(doc, &key, &kv);
+	bool ok = true;
 
-	if (ok && o->row_sink != NULL) {
-		for (size_t i = 0; ok && i + 1 < kv.n; i += 2)
-			ok = o->row_sink(o->row_sink_ud, head,
-					 (const char *const *)kv.v + i, 2);
-	} else if (ok && o->format == MM_FMT_TABLE) {
+	memset(&p, 0, sizeof(p));
+	p.o = o;
+	p.head = head;
+	if (o->format == MM_FMT_TABLE && o->row_sink == NULL) {
+		size_t minw[2];
+
 		t = table_new(head, 2);
 		ok = t != NULL;
-		for (size_t i = 0; ok && i + 1 < kv.n; i += 2)
-			ok = table_add(t, (const char *const *)kv.v + i);
-		ok = ok && table_render(o, t);
-	} else {
-		for (size_t i = 0; ok && i + 1 < kv.n; i += 2)
-			ok = plain_row(o, (const char *const *)kv.v + i, 2);
+		p.measure = true;
+		for (int c = 0; ok && c < 2; c++)
+			p.w[c] = mm_out_width(t->head.v[c]);
+		ok = ok && walk_leaves(doc, &key, &val, keys_leaf, &p);
+		for (int c = 0; ok && c < 2; c++) {
+			size_t hw = mm_out_width(t->head.v[c]);
+
+			minw[c] = hw > 3 ? hw : 3;
+			if (minw[c] > p.w[c])
+				minw[c] = p.w[c];
+		}
+		if (ok && o->width > 0)
+			table_fit(p.w, minw, 2, (size_t)o->width);
+		p.measure = false;
+		ok = ok && table_line(&p.line, t->head.v, p.w, 2, o->color) &&
+		     out_buf(o, &p.line);
 	}
+	ok = ok && walk_leaves(doc, &key, &val, keys_leaf, &p);
 	table_free(t);
-	mm_strv_release(&kv);
+	for (int c = 0; c < 2; c++)
+		mm_buf_release(&p.cell[c]);
+	mm_buf_release(&p.line);
 	mm_buf_release(&key);
+	mm_buf_release(&val);
 	return ok;
 }
 
