@@ -713,6 +713,12 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 		goto oom;
 	curl_easy_setopt(c, CURLOPT_URL, url.data);
 
+	/* A request that is not idempotent goes on a new connection:
+	 * libcurl silently sends a request again on a fresh connection when
+	 * a reused one dies before any answer, and a POST the server did
+	 * process before dying would then run twice. */
+	curl_easy_setopt(c, CURLOPT_FRESH_CONNECT, idem ? 0L : 1L);
+
 	/* Method and body. Reset what a previous request may have set. */
 	curl_easy_setopt(c, CURLOPT_UPLOAD, 0L);
 	curl_easy_setopt(c, CURLOPT_NOBODY, 0L);

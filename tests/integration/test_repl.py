@@ -260,6 +260,26 @@ class TestScriptMode(MmadmTestCase):
         self.assertEqual(stats["requests"], 1000)
         self.assertEqual(stats["connections"], 1)
 
+    def test_writes_are_never_sent_twice(self):
+        # A POST on a reused connection that dies before any answer would
+        # be re-sent by libcurl on a fresh one; the server may have run it.
+        # Writes that are not safe to repeat take a new connection, so a
+        # drop is an error and the request went once.
+        self.server.add_fault(path_regex="^/api/v4/logs$", method="POST",
+                              drop_connection=True, times=1)
+        r = self.run_mmadm("shell", "--keep-going",
+                           input="system ping\nlogs post --level ERROR one\n"
+                                 "logs post --level ERROR two\nsystem ping\n",
+                           env=self.admin_env())
+        self.assertEqual(r.rc, 3, r.err)   # --keep-going: the last failure decides
+        self.assertIn("line 2: logs post: ", r.err)
+        self.assertEqual(r.err.count("\n"), 1, r.err)
+        self.assertEqual(r.out.split("\n").count("OK"), 2)
+        posts = self.server.find_requests("POST", "/api/v4/logs")
+        self.assertEqual(len(posts), 2)     # one per command: none repeated
+        # GETs keep sharing a connection.
+        self.assertLessEqual(self.server.stats()["connections"], 3)
+
     def test_file_stops_at_first_failure(self):
         script = os.path.join(self.home, "batch.txt")
         with open(script, "w") as f:
