@@ -1,7 +1,7 @@
 /* mmadm: the one-shot entry point. */
 #include "../cmd/cmd.h"
+#include "mmadm/buf.h"
 #include "mmadm/cli.h"
-#include "mmadm/out.h"
 
 #include <signal.h>
 #include <stdio.h>
@@ -29,7 +29,7 @@ on_interrupt(int sig)
 		return;
 	}
 	*cancel_flag = 1;
-	if (mm_out_in_write()) {
+	if (mm_output_busy()) {
 		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
 			_exit(130);
 		_exit(130);

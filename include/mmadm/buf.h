@@ -57,6 +57,16 @@ size_t mm_edit_distance(const char *a, const char *b);
 /* Read a whole file (or "-" for stdin) into buf, capped at max bytes. */
 #include "error.h"
 /*
+ * Output that may block on its reader (stdout on a pipe): writers mark
+ * the write with mm_output_busy_set(true/false), and a signal handler
+ * that finds mm_output_busy() knows the process may be stuck there, with
+ * nothing else under way (no temp file to remove), and can end it at
+ * once. Safe to call from a signal handler.
+ */
+void mm_output_busy_set(bool busy);
+bool mm_output_busy(void);
+
+/*
  * Standard input is taken (by `holder`, e.g. "the shell script"; NULL
  * frees it): until then "-" is refused with a usage error instead of
  * being read. Returns the previous holder.

@@ -70,14 +70,7 @@ void mm_out_init(struct mm_out *o, FILE *out, FILE *err, enum mm_format fmt,
 		 bool no_color, bool quiet);
 void mm_out_release(struct mm_out *o);
 
-/*
- * True while a write or flush of data output is under way: a signal
- * handler that finds it set knows the process may be blocked on a reader
- * that stopped reading, where no flag is looked at until the write ends.
- * Safe to call from a signal handler.
- */
-bool mm_out_in_write(void);
-/* fflush(o->out), marked as a write for mm_out_in_write. */
+/* fflush(o->out), marked as output that may block (mm_output_busy). */
 int mm_out_fflush(struct mm_out *o);
 /* --columns a,b.c: dotted paths into each row; headers are the paths in
  * upper case. false (with o unchanged) for an empty or malformed list. */

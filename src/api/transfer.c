@@ -13,14 +13,23 @@ struct sink {
 	FILE *f;
 	uint64_t bytes;
 	int saved_errno;
+	bool stream; /* the caller's stream (stdout), not our temp file */
 };
 
 static bool
 sink_write(void *ud, const char *data, size_t len)
 {
 	struct sink *s = ud;
+	size_t n;
 
-	if (fwrite(data, 1, len, s->f) != len) {
+	/* Only the caller's stream may block on a reader; a signal that
+	 * comes while our temp file is written must let us remove it. */
+	if (s->stream)
+		mm_output_busy_set(true);
+	n = fwrite(data, 1, len, s->f);
+	if (s->stream)
+		mm_output_busy_set(false);
+	if (n != len) {
 		s->saved_errno = errno;
 		return false;
 	}
@@ -107,7 +116,7 @@ mm_api_download(struct mm_client *c, const char *path, struct mm_download *d,
 {
 	struct mm_http_resp resp;
 	struct mm_http_req req;
-	struct sink s = {NULL, 0, 0};
+	struct sink s = {NULL, 0, 0, false};
 	char *tmp = NULL;
 	int fd = -1;
 	enum mm_result rc;
@@ -148,6 +157,7 @@ mm_api_download(struct mm_client *c, const char *path, struct mm_download *d,
 		}
 	} else {
 		s.f = d->stream;
+		s.stream = true;
 	}
 	memset(&req, 0, sizeof(req));
 	req.method = "GET";

@@ -8,7 +8,6 @@
 
 #include <ctype.h>
 #include <errno.h>
-#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdlib.h>
@@ -356,22 +355,14 @@ json_safe(const char *s, size_t len, struct mm_buf *out)
 
 /* ---- writing ---------------------------------------------------------- */
 
-static volatile sig_atomic_t in_write;
-
-bool
-mm_out_in_write(void)
-{
-	return in_write != 0;
-}
-
 int
 mm_out_fflush(struct mm_out *o)
 {
 	int r;
 
-	in_write = 1;
+	mm_output_busy_set(true);
 	r = fflush(o->out);
-	in_write = 0;
+	mm_output_busy_set(false);
 	return r;
 }
 
@@ -404,12 +395,12 @@ out_write(struct mm_out *o, const char *s, size_t n)
 	if (o->out == NULL || out_cancelled(o))
 		return false;
 	errno = 0;
-	in_write = 1;
+	mm_output_busy_set(true);
 	if (fwrite(s, 1, n, o->out) != n) {
-		in_write = 0;
+		mm_output_busy_set(false);
 		return out_failed(o);
 	}
-	in_write = 0;
+	mm_output_busy_set(false);
 	return true;
 }
 

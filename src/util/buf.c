@@ -2,6 +2,7 @@
 #include "mmadm/buf.h"
 
 #include <errno.h>
+#include <signal.h>
 #include <stdarg.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -246,6 +247,20 @@ mm_edit_distance(const char *a, const char *b)
 		}
 	}
 	return row[lb];
+}
+
+static volatile sig_atomic_t output_busy;
+
+void
+mm_output_busy_set(bool busy)
+{
+	output_busy = busy ? 1 : 0;
+}
+
+bool
+mm_output_busy(void)
+{
+	return output_busy != 0;
 }
 
 static const char *stdin_holder;

@@ -7,9 +7,12 @@ import base64
 import hashlib
 import json
 import os
+import shlex
+import signal
 import struct
 import subprocess
 import tempfile
+import time
 import zlib
 
 from harness import (SANITIZED, ADMIN_TOKEN, CHANNEL_ID, USER_TOKEN, MmadmTestCase,
@@ -240,6 +243,37 @@ class TestGet(Base):
         self.ok(self.admin("file", "get", info["id"], "-O", "out.bin"))
         with open(os.path.join(self.home, "out.bin"), "rb") as f:
             self.assertEqual(f.read(), data)
+
+    def test_sigterm_while_stdout_is_blocked(self):
+        # A download to a pipe nobody reads blocks in write(2); the first
+        # SIGTERM still ends it at once, with the documented exit code.
+        info = self.api_upload("big.bin", os.urandom(4 * MIB))
+        env = self.base_env()
+        env.update(self.admin_env())
+        cmd = (shlex.split(os.environ.get("MMADM_WRAPPER", ""))
+               + [mmadm_bin(), "file", "get", info["id"]])
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env)
+        try:
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline and not self.server.find_requests(
+                    "GET", "/api/v4/files/%s" % info["id"]):
+                time.sleep(0.05)
+            time.sleep(1.5)
+            self.assertIsNone(p.poll(), "mmadm should be blocked on the full pipe")
+            p.send_signal(signal.SIGTERM)
+            t0 = time.monotonic()
+            p.wait(timeout=10)
+            took = time.monotonic() - t0
+            out, err = p.communicate(timeout=10)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        self.assertEqual(p.returncode, 130, err)
+        self.assertEqual(err, b"mmadm: cancelled\n")
+        self.assertLess(took, 5)
+        self.assertLess(len(out), 4 * MIB)
 
     def test_preview_and_thumbnail(self):
         image = png()

@@ -401,7 +401,7 @@ test_cancel(void **state)
 	assert_true(c.o.cancelled);
 	assert_true(c.o.write_failed);
 	assert_string_equal(cap_out(&c), "a\n");
-	assert_false(mm_out_in_write());
+	assert_false(mm_output_busy());
 	cap_close(&c);
 	mm_json_free(row);
 }
