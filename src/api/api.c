@@ -138,6 +138,16 @@ mm_api_error_from_response(const struct mm_http_resp *resp,
 			     status_text(resp->status), body,
 			     resp->body.len > 160 ? "..." : "");
 	}
+	/* The server's own text does not say which limit (its detail, when
+	 * developer mode is off, is empty). */
+	if (mm_streq(err->server_id,
+		     "api.context.request_body_too_large.app_error") ||
+	    (id == NULL && resp->body.len >= 28 &&
+	     memcmp(resp->body.data, "http: request body too large", 28) == 0))
+		mm_error_prefix(err, "the request is over the server's size "
+				     "limit (ServiceSettings."
+				     "MaximumPayloadSizeBytes, or FileSettings."
+				     "MaxFileSize for files)");
 	err->http_status = resp->status;
 	mm_json_free(doc);
 	return err->kind;

@@ -296,6 +296,8 @@ class TestFileTestOldServer(Base):
 
 
 class TestInvite(Base):
+    server_args = ("--license",)    # remote clusters need the license feature
+
     def make_cluster(self):
         r = self.server.api("POST", "/api/v4/remotecluster", token=ADMIN_TOKEN,
                             body={"name": "peer", "display_name": "Peer",

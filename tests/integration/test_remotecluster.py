@@ -300,8 +300,13 @@ class TestList(RCCase):
         r = self.rc("remotecluster", "list", "--all")
         self.assertFails(r, "unavailable", server_id="api.remote_cluster.service_not_enabled",
                          text="secure connections are not available")
+        # the same without the license feature
+        self.server.set_state(remote_cluster_enabled=True, license=False)
+        r = self.rc("remotecluster", "list")
+        self.assertFails(r, "unavailable", server_id="api.remote_cluster.service_not_enabled",
+                         text="the license lacks the feature")
+        self.server.set_state(license=True)
         # a page that is not a list
-        self.server.set_state(remote_cluster_enabled=True)
         self.server.add_fault("/api/v4/remotecluster$", status=200, body={"not": "a list"})
         self.assertFails(self.rc("remotecluster", "list"), "bad-response", text="expected a list")
 

@@ -319,9 +319,9 @@ def decode_partial(body, schema, prefix=""):
 def decode_config_body(ctx):
     """Decode a request body as a (partial) Config. 400 invalid_body_param
     `config` on bad JSON, null, non-object or type mismatches."""
-    from core import go_decode, JSONDecodeFailure
+    from core import body_too_large, go_decode, JSONDecodeFailure
     if ctx.body_too_large:
-        raise invalid_body_param("config", "http: request body too large")
+        raise body_too_large()
     try:
         v = go_decode(ctx.body)
     except JSONDecodeFailure as e:

@@ -245,6 +245,17 @@ def invalid_body_param(name, detail=""):
     return AppError(400, "api.context.invalid_body_param.app_error", detail, {"Name": name})
 
 
+def body_too_large():
+    """A JSON body over MaximumPayloadSizeBytes + 512: the handler wraps the
+    decoder's MaxBytesError and web/handlers.go handleContextError turns it
+    into this 413."""
+    return AppError(413, "api.context.request_body_too_large.app_error",
+                    "Use the setting `MaximumPayloadSizeBytes` in Mattermost config to "
+                    "configure allowed payload limit. Learn more about this setting in "
+                    "Mattermost docs at https://docs.mattermost.com/configure/"
+                    "environment-configuration-settings.html#maximum-payload-size")
+
+
 def invalid_url_param(name, detail=""):
     return AppError(400, "api.context.invalid_url_param.app_error", detail, {"Name": name})
 
@@ -754,7 +765,7 @@ class Ctx:
         """Decode the body like json.NewDecoder(r.Body).Decode; errors become
         400 invalid_body_param <param>."""
         if self.body_too_large:
-            raise invalid_body_param(param, "http: request body too large")
+            raise body_too_large()
         try:
             v = go_decode(self.body)
         except JSONDecodeFailure as e:

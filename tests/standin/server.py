@@ -137,7 +137,9 @@ class App:
                 err = AppError(401, "api.context.token_provided.app_error", "token=" + token)
             else:
                 ctx.session = sess
-                if (loc == "cookie" and route.auth == SESSION and ctx.method != "GET"):
+                # web/handlers.go checkCSRFToken: any non-GET request
+                # authenticated by the cookie, whatever the route requires.
+                if loc == "cookie" and ctx.method != "GET":
                     ok = ctx.header("X-CSRF-Token", "") == sess.csrf
                     if not ok and ctx.header("X-Requested-With", "") == "XMLHttpRequest":
                         ok = not st.cfg("ServiceSettings.ExperimentalStrictCSRFEnforcement", False)
@@ -147,7 +149,7 @@ class App:
                         ctx.extra_headers.append(("Set-Cookie", "MMAUTHTOKEN=; Path=/; Max-Age=0; HttpOnly"))
         elif token and loc == "remote" and route.auth == REMOTE:
             rc_mod = sys.modules.get("areas.remotecluster")
-            if not (st.license and st.remote_cluster_enabled) or rc_mod is None:
+            if rc_mod is None or not rc_mod.service_available(st):
                 err = session_expired("remote cluster service unavailable")
             else:
                 err = rc_mod.authenticate_remote(ctx, token)

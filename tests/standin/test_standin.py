@@ -148,6 +148,11 @@ class TestAuth(Base):
         self.assertAppError(r, 401, "api.context.session_expired.app_error")
         r = self.api("POST", "/database/recycle", headers=dict(h, **{"X-Requested-With": "XMLHttpRequest"}))
         self.assertEqual(r.status, 200)
+        # Anonymous routes too (checkCSRFToken looks at every non-GET
+        # request the cookie authenticates): the handler does not run.
+        r = self.api("POST", "/users/logout", headers=h)
+        self.assertAppError(r, 401, "api.context.session_expired.app_error")
+        self.assertEqual(self.api("GET", "/users/me", token=ADMIN_TOKEN).status, 200)
 
     def test_header_beats_query(self):
         r = self.api("GET", "/users/me?access_token=" + USER_TOKEN, token=ADMIN_TOKEN)
@@ -356,6 +361,14 @@ class TestConfig(Base):
         self.assertEqual(r.status, 200, r.body)
         self.assertEqual(r.headers["Cache-Control"], "no-cache, no-store, must-revalidate")
         return r.json()
+
+    def test_body_over_the_payload_limit_is_413(self):
+        # The handlers wrap the decoder's MaxBytesError; handleContextError
+        # turns it into 413 request_body_too_large.
+        big = {"ServiceSettings": {"SiteURL": "http://x"}, "Pad": "x" * 301000}
+        for method, path in (("PUT", "/config"), ("PUT", "/config/patch")):
+            self.assertAppError(self.api(method, path, big, token=ADMIN_TOKEN), 413,
+                                "api.context.request_body_too_large.app_error")
 
     def test_sanitized_over_tcp(self):
         c = self.get()
@@ -801,6 +814,23 @@ class TestServerBusyAndSystem(Base):
 
 
 class TestRemoteClusters(Base):
+    def setUp(self):
+        super().setUp()
+        self.s.set_state(license=True)
+
+    def test_needs_a_license_with_the_feature(self):
+        # app/server.go starts the service only with RemoteClusterService or
+        # SharedChannels in the license; without it every route is 501.
+        for state in ({"license": False},
+                      {"license_data": {"features": {"remote_cluster_service": False,
+                                                     "shared_channels": False}}}):
+            self.s.set_state(**state)
+            self.assertAppError(self.api("GET", "/remotecluster", token=ADMIN_TOKEN), 501,
+                                "api.remote_cluster.service_not_enabled.app_error")
+        self.s.set_state(license_data={"features": {"remote_cluster_service": False,
+                                                    "shared_channels": True}})
+        self.assertEqual(self.api("GET", "/remotecluster", token=ADMIN_TOKEN).status, 200)
+
     def test_list_paging_and_filters(self):
         self.s.set_state(seed_remote_clusters={"count": 401, "vary": False})
         pages = []

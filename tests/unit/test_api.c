@@ -107,6 +107,41 @@ test_apperror_not_json(void **state)
 	fake_release(&f);
 }
 
+/* Bodies over the server's limit: the error names the setting, both for
+ * the mapped 413 AppError and for Go's plain-text 400. */
+static void
+test_body_too_large(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_json *out = NULL;
+
+	(void)state;
+	fake_reply(&f, 413,
+		   "{\"id\":\"api.context.request_body_too_large.app_error\","
+		   "\"message\":\"Your request is too large to process.\","
+		   "\"detailed_error\":\"\",\"status_code\":413}");
+	fake_reply(&f, 400, "http: request body too large\n");
+	fake_reply(&f, 400, "{\"id\":\"x\",\"message\":\"m\"}");
+	fake_client(&c, &f);
+	for (int i = 0; i < 2; i++) {
+		mm_error_clear(&err);
+		assert_int_not_equal(mm_api_request(&c, "PUT", "/api/v4/config",
+						    NULL, 0, &out, NULL, &err),
+				     MM_OK);
+		assert_non_null(strstr(err.message, "MaximumPayloadSizeBytes"));
+		assert_null(out);
+	}
+	assert_non_null(strstr(err.message, "request body too large"));
+	mm_error_clear(&err);
+	assert_int_not_equal(mm_api_request(&c, "PUT", "/api/v4/config", NULL,
+					    0, &out, NULL, &err),
+			     MM_OK);
+	assert_null(strstr(err.message, "MaximumPayloadSizeBytes"));
+	fake_release(&f);
+}
+
 static void
 test_bad_json_2xx(void **state)
 {
@@ -574,6 +609,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_apperror_kinds),
 		cmocka_unit_test(test_apperror_not_json),
+		cmocka_unit_test(test_body_too_large),
 		cmocka_unit_test(test_bad_json_2xx),
 		cmocka_unit_test(test_ping),
 		cmocka_unit_test(test_patch_typing),

@@ -6,7 +6,7 @@ searches check the policy id first; lists check the permission first. The
 license (501) is the App layer's check, so it comes after the permission.
 """
 
-from core import (AppError, go_decode, invalid_body_param, invalid_url_param, is_valid_id,
+from core import (body_too_large, AppError, go_decode, invalid_body_param, invalid_url_param, is_valid_id,
                   json_response, new_id, now_ms, ok_response, paginate, permission_error,
                   JSONDecodeFailure)
 
@@ -70,7 +70,7 @@ def _lookup(ctx, pid):
 
 def _decode(ctx, param):
     if ctx.body_too_large:
-        raise invalid_body_param(param, "http: request body too large")
+        raise body_too_large()
     try:
         return go_decode(ctx.body)
     except JSONDecodeFailure as e:

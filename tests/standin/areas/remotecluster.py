@@ -113,8 +113,20 @@ def rc_json(rc, sanitize=True):
     return d
 
 
+def service_available(st):
+    """The server starts its remote-cluster service only when the feature
+    is on and the license has RemoteClusterService or SharedChannels
+    (app/server.go startInterClusterServices)."""
+    if not (st.remote_cluster_enabled and st.license):
+        return False
+    if st.license_data is None:
+        return True     # the default license, made on first use, has both
+    feats = st.license_data.get("features") or {}
+    return bool(feats.get("remote_cluster_service") or feats.get("shared_channels"))
+
+
 def _service(ctx):
-    if not ctx.state.remote_cluster_enabled:
+    if not service_available(ctx.state):
         raise AppError(501, "api.remote_cluster.service_not_enabled.app_error")
 
 
