@@ -59,6 +59,12 @@ FAKE_SETTING = "*" * 32
 # quarantine inflate resident size there, so peak-RSS bounds are checked
 # in the plain build's run only.
 SANITIZED = os.environ.get("MMADM_SANITIZED") == "1"
+# mmadm runs under valgrind (MMADM_WRAPPER). There, _exit() called from a
+# signal handler while the program is blocked in write(2) does not end the
+# process (seen with valgrind 3.19: the handler runs and prints, the process
+# stays in the write), so the tests of that path run in the plain and
+# sanitizer passes only.
+UNDER_VALGRIND = "valgrind" in os.environ.get("MMADM_WRAPPER", "")
 # Every credential of the stand-in: none may appear in mmadm's output.
 SECRETS = ("mmadmtestadmintoken0000001", "mmadmtestusertoken00000001",
            "mmadmtestoauthtoken0000001", "mmadmtestadminsession00001",
