@@ -980,6 +980,33 @@ class TestUploads(Base):
                             "api.file.get_file_thumbnail.no_thumbnail.app_error")
 
 
+    def test_file_upload_multipart_part_rules(self):
+        def post(values, files):
+            body, ct = multipart(values, files)
+            return self.api("POST", "/files", body, token=USER_TOKEN, headers={"Content-Type": ct})
+        # Unknown value field: an invalid param named after it.
+        d = self.assertAppError(post([("channel_id", CHANNEL_ID), ("foo", "bar")],
+                                     [("files", "a.txt", b"a")]),
+                                400, "api.context.invalid_body_param.app_error")
+        self.assertIn("foo", d["message"])
+        # After channel_id any file-part name is streamed.
+        r = post([("channel_id", CHANNEL_ID)], [("attachment", "b.txt", b"b")])
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual(len(r.json()["file_infos"]), 1)
+        # Before it, the buffered form uploads the "files" parts only.
+        body = (b"--B\r\nContent-Disposition: form-data; name=\"other\"; filename=\"o.txt\"\r\n\r\no"
+                b"\r\n--B\r\nContent-Disposition: form-data; name=\"files\"; filename=\"f.txt\"\r\n\r\nf"
+                b"\r\n--B\r\nContent-Disposition: form-data; name=\"channel_id\"\r\n\r\n"
+                + CHANNEL_ID.encode() + b"\r\n--B--\r\n")
+        r = self.api("POST", "/files", body, token=USER_TOKEN,
+                     headers={"Content-Type": "multipart/form-data; boundary=B"})
+        self.assertEqual(r.status, 201, r.body)
+        self.assertEqual([i["name"] for i in r.json()["file_infos"]], ["f.txt"])
+        # A file first and no channel_id at all.
+        self.assertAppError(post([], [("files", "a.txt", b"a")]), 400,
+                            "api.context.invalid_body_param.app_error")
+
+
 class TestPlugins(Base):
     def bundle(self, pid="com.example.demo"):
         buf = io.BytesIO()

@@ -292,31 +292,38 @@ def upload_files(ctx):
         except MultipartError as e:
             raise AppError(400, "api.file.upload_file.read_request.app_error", str(e),
                            message="Unable to upload file(s). Error reading or parsing request data.")
+        # api4/file.go uploadFileMultipart: parts in order; value fields
+        # other than channel_id and client_ids are an invalid param. A file
+        # part after channel_id is streamed whatever its name; a file part
+        # before it switches to the buffered (legacy) form, which uploads
+        # the "files" parts only.
         channel_id = None
         files = []
+        legacy = False
         for p in parts:
             if p.filename is None:
                 if p.name == "channel_id":
-                    channel_id = p.data.decode("utf-8", "replace")
+                    v = p.data.decode("utf-8", "replace")
+                    if channel_id is not None and v != channel_id:
+                        raise AppError(400, "api.file.upload_file.multiple_channel_ids.app_error",
+                                       message="Unable to upload file(s). Multiple conflicting channel_ids.")
+                    channel_id = v or channel_id
                 elif p.name == "client_ids":
                     client_ids.append(p.data.decode("utf-8", "replace"))
-                else:
-                    raise AppError(400, "api.file.upload_file.read_form_value.app_error",
-                                   "unknown form field %s" % p.name,
-                                   message="Unable to upload file(s). Error reading the value for %s." % p.name)
-            else:
-                if p.name != "files":
-                    raise AppError(400, "api.file.upload_file.read_form_value.app_error",
-                                   "unexpected file part %s" % p.name,
-                                   message="Unable to upload file(s). Error reading the value for %s." % p.name)
-                files.append(p)
-        if not channel_id or not is_valid_id(channel_id):
-            raise invalid_param("channel_id")
-        if not _can_upload(ctx, channel_id):
-            raise permission_error("upload_file")
-        if not files:
-            raise AppError(400, "api.file.upload_file.multiple_channel_ids.app_error",
-                           message="Unable to upload file(s). No files.")
+                elif not legacy:
+                    raise invalid_body_param(p.name)
+            elif p.name:
+                if channel_id is None:
+                    legacy = True
+                if not legacy or p.name == "files":
+                    files.append(p)
+        if legacy and channel_id is None:
+            raise invalid_body_param("channel_id")
+        if files or legacy:
+            if not channel_id or not is_valid_id(channel_id):
+                raise invalid_url_param("channel_id")
+            if not _can_upload(ctx, channel_id):
+                raise permission_error("upload_file")
         if client_ids and len(client_ids) != len(files):
             raise AppError(400, "api.file.upload_file.incorrect_number_of_client_ids.app_error",
                            message="Unable to upload file(s). Have %d client_ids for %d files." % (len(client_ids), len(files)))
