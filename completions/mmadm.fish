@@ -739,7 +739,7 @@ function __mmadm_options
 		echo '--dry-run'\t'show the requests that would change something, send none'
 		echo '--columns'\t'table/plain columns: dotted fields of each row'
 		echo '--no-color'\t'no colour (also: NO_COLOR=1)'
-		echo '--profiles'\t'fleet mode: run on the servers of these profiles at once'
+		echo '--profiles'\t'fleet mode: run on the servers of these profiles at once; the output comes when every server is done'
 		echo '--all-profiles'\t'fleet mode: run on the server of every saved profile'
 		echo '--profiles-matching'\t'fleet mode: run on the servers of the profiles whose name matches GLOB'
 		echo '--parallel'\t'fleet mode: at most N servers at a time (default 16)'

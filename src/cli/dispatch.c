@@ -44,7 +44,7 @@ const struct mm_opt mm_global_opts[] = {
 	MM_OPT_BOOL(0, "no-color", "no colour (also: NO_COLOR=1)"),
 	MM_OPT_STRINGF(0, "profiles", "A,B,...",
 		       "fleet mode: run on the servers of these profiles at "
-		       "once",
+		       "once; the output comes when every server is done",
 		       MM_OPT_PROFILE),
 	MM_OPT_BOOL(0, "all-profiles",
 		    "fleet mode: run on the server of every saved profile"),
