@@ -183,12 +183,22 @@ auth_login_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	req.password = mm_buf_str(&pw);
 	req.mfa = mm_args_get(args, "mfa");
 	rc = mm_api_login(c, &req, &token, &user, err);
-	if (rc != MM_OK && mm_api_login_needs_mfa(err) && req.mfa == NULL) {
+	/* An MFA code: asked for on a terminal, again (3 tries in all) when
+	 * a typed one was wrong; a wrong --mfa is final. */
+	for (int tries = 0; rc != MM_OK && tries < 3 &&
+			    ((req.mfa == NULL && mm_api_login_needs_mfa(err)) ||
+			     (mfa != NULL && mm_api_login_bad_mfa(err)));
+	     tries++) {
 		if (!ctx->in_tty) {
 			rc = mm_error_set(err, MM_ERR_AUTH,
 					  "this account needs an MFA code: "
 					  "give --mfa CODE");
 			goto out;
+		}
+		if (mfa != NULL) {
+			mm_warn(&ctx->out, "wrong MFA code, try again");
+			mm_wipe(mfa, strlen(mfa));
+			free(mfa);
 		}
 		mfa = ctx->ask(ctx, "MFA code: ", false);
 		if (mfa == NULL) {
@@ -228,6 +238,8 @@ out:
 		mm_wipe(token, strlen(token));
 		free(token);
 	}
+	if (mfa != NULL)
+		mm_wipe(mfa, strlen(mfa));
 	free(mfa);
 	mm_buf_wipe(&pw);
 	mm_json_free(user);

@@ -57,6 +57,7 @@ enum mm_api_flags {
 	MM_API_EMPTY_OK = 1 << 1,   /* an empty 2xx body is fine */
 	MM_API_RAW_BODY = 1 << 2,   /* body is not JSON (keep in resp) */
 	MM_API_KEEP_ERROR = 1 << 3, /* non-2xx: still parse body to *out */
+	MM_API_NO_COOKIES = 1 << 4, /* no X-Requested-With (login) */
 };
 enum mm_result mm_api_request(struct mm_client *c, const char *method,
 			      const char *path, const struct mm_json *body,
@@ -260,6 +261,8 @@ enum mm_result mm_api_login(struct mm_client *c, const struct mm_login_req *req,
 			    char **token, struct mm_json **user,
 			    struct mm_error *err);
 bool mm_api_login_needs_mfa(const struct mm_error *err);
+/* The MFA code given was wrong. */
+bool mm_api_login_bad_mfa(const struct mm_error *err);
 enum mm_result mm_api_logout(struct mm_client *c, struct mm_error *err);
 enum mm_result mm_api_users_me(struct mm_client *c, struct mm_json **out,
 			       struct mm_error *err);

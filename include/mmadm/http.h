@@ -74,6 +74,9 @@ struct mm_http_req {
 	 * trace. */
 	const char *const *headers;
 	bool no_auth; /* never send Authorization, even with a token */
+	/* Omit X-Requested-With: the server then sets no session cookies
+	 * (API-NOTES §1.3; used for login, whose token comes in a header). */
+	bool no_cookies;
 };
 
 struct mm_http_resp {

@@ -252,6 +252,7 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 		req.no_auth = body->no_auth;
 	}
 	req.idempotent = (flags & MM_API_SAFE_POST) != 0;
+	req.no_cookies = (flags & MM_API_NO_COOKIES) != 0;
 	if (c->dry_run && strcmp(method, "GET") != 0) {
 		if (c->dry_run_req_fn != NULL) {
 			c->dry_run_req_fn(c->dry_run_ud, &req);

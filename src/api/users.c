@@ -5,12 +5,20 @@
 #include <string.h>
 
 #define MFA_REQUIRED "mfa.validate_token.authenticate.app_error"
+#define MFA_BAD_CODE "api.user.check_user_mfa.bad_code.app_error"
 
 bool
 mm_api_login_needs_mfa(const struct mm_error *err)
 {
 	return err->kind == MM_ERR_AUTH &&
 	       strcmp(err->server_id, MFA_REQUIRED) == 0;
+}
+
+bool
+mm_api_login_bad_mfa(const struct mm_error *err)
+{
+	return err->kind == MM_ERR_AUTH &&
+	       strcmp(err->server_id, MFA_BAD_CODE) == 0;
 }
 
 enum mm_result
@@ -32,8 +40,10 @@ mm_api_login(struct mm_client *c, const struct mm_login_req *req, char **token,
 		rc = mm_error_oom(err);
 		goto out;
 	}
-	rc = mm_api_request(c, "POST", "/api/v4/users/login", body, 0, user,
-			    &resp, err);
+	/* Without X-Requested-With the server sends the token in the Token
+	 * header only, and no cookie copies of it. */
+	rc = mm_api_request(c, "POST", "/api/v4/users/login", body,
+			    MM_API_NO_COOKIES, user, &resp, err);
 	if (rc != MM_OK)
 		goto out;
 	if (resp.token[0] == '\0') {

@@ -155,7 +155,8 @@ mm_curl_command(const struct mm_curl_target *t, const struct mm_http_req *req,
 	if (ok && t->user_agent != NULL)
 		ok = arg(out, "-A", t->user_agent);
 	ok = ok && arg(out, "-H", "Accept: application/json") &&
-	     arg(out, "-H", "X-Requested-With: XMLHttpRequest");
+	     (req->no_cookies ||
+	      arg(out, "-H", "X-Requested-With: XMLHttpRequest"));
 	for (size_t i = 0;
 	     ok && req->headers != NULL && req->headers[i] != NULL; i++)
 		ok = header_arg(out, req->headers[i]);

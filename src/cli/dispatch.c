@@ -1040,8 +1040,14 @@ mm_cli_report(struct mm_ctx *ctx, const struct mm_error *err)
 			fprintf(f, " (see 'mmadm help %s')", ctx->family->name);
 		else
 			fputs(" (see 'mmadm help')", f);
-	} else if (err->kind == MM_ERR_AUTH && err->http_status == 401) {
-		fputs(" (token missing, expired or revoked: run 'mmadm auth "
+	} else if (err->kind == MM_ERR_AUTH && err->http_status == 401 &&
+		   (err->server_id[0] == '\0' ||
+		    strcmp(err->server_id,
+			   "api.context.session_expired.app_error") == 0)) {
+		/* Only for a session the server refused: not for a failed
+		 * login, an MFA prompt or a remote cluster's token. */
+		fputs(" (token missing, expired or revoked, or personal access "
+		      "tokens are disabled on the server: run 'mmadm auth "
 		      "login')",
 		      f);
 	}

@@ -769,10 +769,13 @@ mm_http_do(struct mm_http *h, const struct mm_http_req *req,
 			goto oom;
 		headers = tmp;
 	}
-	if ((tmp = curl_slist_append(
-		     headers, "X-Requested-With: XMLHttpRequest")) == NULL)
-		goto oom;
-	headers = tmp;
+	if (!req->no_cookies) {
+		if ((tmp = curl_slist_append(
+			     headers, "X-Requested-With: XMLHttpRequest")) ==
+		    NULL)
+			goto oom;
+		headers = tmp;
+	}
 	if ((tmp = curl_slist_append(headers, "Accept: application/json")) ==
 	    NULL)
 		goto oom;

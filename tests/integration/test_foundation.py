@@ -360,6 +360,9 @@ class TestAuth(Base):
         (req,) = self.server.find_requests("POST", "/api/v4/users/login")
         self.assertEqual(json.loads(req["body"]),
                          {"login_id": "sysadmin", "password": "Sys-admin-pass1"})
+        # No X-Requested-With on login, so the server sets no cookie
+        # copies of the session (API-NOTES 1.3); other requests keep it.
+        self.assertIsNone(header(req, "X-Requested-With"))
         # The saved session works without any environment.
         r = self.ok(self.run_mmadm("config", "get", "ServiceSettings.SiteURL"))
         self.assertEqual(r.out, "http://localhost:8065\n")
@@ -376,13 +379,16 @@ class TestAuth(Base):
         r = self.ok(self.run_mmadm("auth", "login", self.server.url, "--username", "sysadmin",
                                    "--password-stdin", input="Sys-admin-pass1\n"))
         self.assertTrue(os.path.exists(self.profiles_path()))
-        self.fails(self.login("bad", "sysadmin", "wrong"), 4,
-                   "api.user.login.invalid_credentials")
+        r = self.fails(self.login("bad", "sysadmin", "wrong"), 4,
+                       "api.user.login.invalid_credentials")
+        # A failed login is not a stale token: no "run auth login" advice.
+        self.assertNotIn("run 'mmadm auth login'", r.err)
         self.fails(self.run_mmadm("auth", "login", self.server.url, "--username", "x"),
                    2, "--password-file")
 
     def test_mfa(self):
-        self.fails(self.login("m", "mfaadmin", "Mfa-admin-pass1"), 4, "--mfa")
+        r = self.fails(self.login("m", "mfaadmin", "Mfa-admin-pass1"), 4, "--mfa")
+        self.assertNotIn("run 'mmadm auth login'", r.err)
         self.fails(self.login("m", "mfaadmin", "Mfa-admin-pass1", "--mfa", "000000"), 4,
                    "api.user.check_user_mfa.bad_code.app_error")
         self.ok(self.login("m", "mfaadmin", "Mfa-admin-pass1", "--mfa", "123456"))

@@ -14,8 +14,8 @@ import stat
 import time
 import unittest
 
-from harness import (ADMIN_PASSWORD, ADMIN_TOKEN, ADMIN_USER, MmadmTestCase,
-                     mmadm_bin)
+from harness import (ADMIN_PASSWORD, ADMIN_TOKEN, ADMIN_USER, MFA_CODE, MFA_PASSWORD,
+                     MFA_USER, MmadmTestCase, mmadm_bin)
 from tmuxpane import TmuxPane, have_tmux
 
 PROMPT = re.compile(r"(\[\d+\] )?[\w.@:-]+>$")
@@ -245,6 +245,32 @@ class TestConsole(MmadmTestCase):
         self.run_line(pane, "system ping", re.compile(r"^OK$", re.M))
         pane.keys("C-d")
         pane.wait_exit()
+
+
+@unittest.skipUnless(have_tmux(), "tmux is not installed")
+class TestLoginPrompts(MmadmTestCase):
+    def test_mfa_code_asked_again_when_wrong(self):
+        pw = os.path.join(self.home, "pw")
+        with open(pw, "w") as f:
+            f.write(MFA_PASSWORD + "\n")
+        env = self.base_env()
+        env["PATH"] = os.environ.get("PATH", "/usr/bin:/bin")
+        wrapper = shlex.split(os.environ.get("MMADM_WRAPPER", ""))
+        pane = TmuxPane(wrapper + [mmadm_bin(), "auth", "login", self.server.url,
+                                   "--username", MFA_USER, "--password-file", pw,
+                                   "--name", "m"],
+                        env=env, cwd=self.home, timeout=90.0 if wrapper else 15.0)
+        pane.start()
+        self.addCleanup(pane.stop)
+        pane.wait_for("MFA code:")
+        pane.line("000000")
+        text = pane.wait_for("wrong MFA code, try again")
+        pane.wait_for("MFA code:", after=text.index("wrong MFA code"))
+        pane.line(MFA_CODE)
+        self.assertEqual(pane.wait_exit(), 0, pane.text())
+        self.assertIn("profile 'm' saved", pane.text())
+        logins = self.server.find_requests("POST", "/api/v4/users/login")
+        self.assertEqual(len(logins), 3)            # none, wrong code, right code
 
 
 class TestScriptMode(MmadmTestCase):
