@@ -61,6 +61,10 @@ mm_http_multi_new(int max_transfers, volatile int *cancel,
 		max_transfers = 1;
 	curl_multi_setopt(m->multi, CURLMOPT_MAX_TOTAL_CONNECTIONS,
 			  (long)max_transfers);
+	/* The idle-connection cache defaults to 4 x the handles added at
+	 * the moment: when few are in flight it shrinks and closes
+	 * connections a server's next request would have reused. */
+	curl_multi_setopt(m->multi, CURLMOPT_MAXCONNECTS, (long)max_transfers);
 	m->cancel = cancel;
 	*out = m;
 	return MM_OK;
