@@ -38,9 +38,11 @@ cmd_show(struct mm_ctx *ctx, const struct mm_json *doc,
 	return cmd_emitted(ctx, mm_out_doc(&ctx->out, doc, cols), err);
 }
 
-enum mm_result
-cmd_get_show(struct mm_ctx *ctx, cmd_get_fn fn, const struct mm_column *cols,
-	     struct mm_error *err)
+/* Get the client, run fn, then print its document: as an action's status
+ * line when human is set, else shown with cols. */
+static enum mm_result
+run_and_print(struct mm_ctx *ctx, cmd_get_fn fn, const char *human,
+	      const struct mm_column *cols, struct mm_error *err)
 {
 	struct mm_client *c;
 	struct mm_json *doc = NULL;
@@ -49,25 +51,24 @@ cmd_get_show(struct mm_ctx *ctx, cmd_get_fn fn, const struct mm_column *cols,
 	if (rc == MM_OK)
 		rc = fn(c, &doc, err);
 	if (rc == MM_OK)
-		rc = cmd_show(ctx, doc, cols, err);
+		rc = human != NULL ? cmd_print_status(ctx, doc, human, err)
+				   : cmd_show(ctx, doc, cols, err);
 	mm_json_free(doc);
 	return rc;
+}
+
+enum mm_result
+cmd_get_show(struct mm_ctx *ctx, cmd_get_fn fn, const struct mm_column *cols,
+	     struct mm_error *err)
+{
+	return run_and_print(ctx, fn, NULL, cols, err);
 }
 
 enum mm_result
 cmd_action(struct mm_ctx *ctx, cmd_get_fn fn, const char *human,
 	   struct mm_error *err)
 {
-	struct mm_client *c;
-	struct mm_json *doc = NULL;
-	enum mm_result rc = mm_ctx_client(ctx, &c, err);
-
-	if (rc == MM_OK)
-		rc = fn(c, &doc, err);
-	if (rc == MM_OK)
-		rc = cmd_print_status(ctx, doc, human, err);
-	mm_json_free(doc);
-	return rc;
+	return run_and_print(ctx, fn, human != NULL ? human : "", NULL, err);
 }
 
 enum mm_result

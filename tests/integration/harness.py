@@ -397,6 +397,37 @@ class MmadmTestCase(unittest.TestCase):
         return {"MMADM_LOCAL": "1", "MMADM_LOCAL_SOCKET": self.server.socket_path}
 
     # ----- running the binary -----
+    def signal_blocked_writer(self, args, request_path, sig):
+        """Start mmadm ``args`` (admin environment) with a stdout pipe nobody
+        reads, wait until the stand-in has answered ``request_path`` and
+        the output has filled the pipe, then send ``sig``. Returns (rc,
+        stdout bytes, stderr text, seconds from the signal to the exit)."""
+        if UNDER_VALGRIND:
+            self.skipTest("valgrind does not let a signal handler's _exit end a "
+                          "blocked write (see harness.UNDER_VALGRIND)")
+        env = self.base_env()
+        env.update(self.admin_env())
+        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
+        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+                             stderr=subprocess.PIPE, env=env, cwd=self.home)
+        try:
+            deadline = time.monotonic() + 30
+            while (time.monotonic() < deadline
+                   and not self.server.find_requests("GET", request_path)):
+                time.sleep(0.05)
+            time.sleep(1.5)
+            self.assertIsNone(p.poll(), "mmadm should be blocked on the full pipe")
+            p.send_signal(sig)
+            t0 = time.monotonic()
+            p.wait(timeout=10)
+            took = time.monotonic() - t0
+            out, err = p.communicate(timeout=10)
+        finally:
+            if p.poll() is None:
+                p.kill()
+                p.communicate()
+        return p.returncode, out, err.decode(), took
+
     def run_mmadm(self, *args, input=None, env=None, timeout=30, cwd=None,
                   allow_secrets=False):
         """Run mmadm with a clean environment (base_env() updated by ``env``;

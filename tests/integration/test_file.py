@@ -7,15 +7,13 @@ import base64
 import hashlib
 import json
 import os
-import shlex
 import signal
 import struct
 import subprocess
 import tempfile
-import time
 import zlib
 
-from harness import (SANITIZED, UNDER_VALGRIND, ADMIN_TOKEN, CHANNEL_ID, USER_TOKEN, MmadmTestCase,
+from harness import (SANITIZED, ADMIN_TOKEN, CHANNEL_ID, USER_TOKEN, MmadmTestCase,
                      mmadm_bin)
 
 MIB = 1024 * 1024
@@ -245,36 +243,13 @@ class TestGet(Base):
             self.assertEqual(f.read(), data)
 
     def test_sigterm_while_stdout_is_blocked(self):
-        if UNDER_VALGRIND:
-            self.skipTest("valgrind does not let a signal handler's _exit end a "
-                          "blocked write (see harness.UNDER_VALGRIND)")
         # A download to a pipe nobody reads blocks in write(2); the first
         # SIGTERM still ends it at once, with the documented exit code.
         info = self.api_upload("big.bin", os.urandom(4 * MIB))
-        env = self.base_env()
-        env.update(self.admin_env())
-        cmd = (shlex.split(os.environ.get("MMADM_WRAPPER", ""))
-               + [mmadm_bin(), "file", "get", info["id"]])
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env)
-        try:
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not self.server.find_requests(
-                    "GET", "/api/v4/files/%s" % info["id"]):
-                time.sleep(0.05)
-            time.sleep(1.5)
-            self.assertIsNone(p.poll(), "mmadm should be blocked on the full pipe")
-            p.send_signal(signal.SIGTERM)
-            t0 = time.monotonic()
-            p.wait(timeout=10)
-            took = time.monotonic() - t0
-            out, err = p.communicate(timeout=10)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-        self.assertEqual(p.returncode, 130, err)
-        self.assertEqual(err, b"mmadm: cancelled\n")
+        rc, out, err, took = self.signal_blocked_writer(
+            ["file", "get", info["id"]], "/api/v4/files/%s" % info["id"], signal.SIGTERM)
+        self.assertEqual(rc, 130, err)
+        self.assertEqual(err, "mmadm: cancelled\n")
         self.assertLess(took, 5)
         self.assertLess(len(out), 4 * MIB)
 

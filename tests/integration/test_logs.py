@@ -7,7 +7,7 @@ import signal
 import subprocess
 import time
 
-from harness import UNDER_VALGRIND, MmadmTestCase, mmadm_bin
+from harness import MmadmTestCase, mmadm_bin
 
 PERM_ID = "api.context.permissions.app_error"
 
@@ -140,35 +140,10 @@ class TestInterrupt(Base):
     one line, even when the reader has stopped reading (a full pipe)."""
 
     def blocked_writer(self, sig):
-        if UNDER_VALGRIND:
-            self.skipTest("valgrind does not let a signal handler's _exit end a "
-                          "blocked write (see harness.UNDER_VALGRIND)")
         self.server.set_state(seed_logs=10000)
-        env = self.base_env()
-        env.update(self.admin_env())
-        cmd = (shlex.split(os.environ.get("MMADM_WRAPPER", ""))
-               + [mmadm_bin(), "logs", "get", "--per-page", "10000", "-o", "table"])
-        p = subprocess.Popen(cmd, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
-                             stderr=subprocess.PIPE, env=env)
-        try:
-            # Nobody reads stdout: once the request is answered the
-            # output fills the pipe and mmadm blocks writing it.
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline and not self.server.find_requests(
-                    "GET", "/api/v4/logs"):
-                time.sleep(0.05)
-            time.sleep(1.5)
-            self.assertIsNone(p.poll(), "mmadm should be blocked on the full pipe")
-            p.send_signal(sig)
-            t0 = time.monotonic()
-            p.wait(timeout=10)
-            took = time.monotonic() - t0
-            out, err = p.communicate(timeout=10)
-        finally:
-            if p.poll() is None:
-                p.kill()
-                p.communicate()
-        return p.returncode, out.decode(), err.decode(), took
+        rc, out, err, took = self.signal_blocked_writer(
+            ["logs", "get", "--per-page", "10000", "-o", "table"], "/api/v4/logs", sig)
+        return rc, out.decode(), err, took
 
     def test_sigterm_while_writing(self):
         rc, out, err, took = self.blocked_writer(signal.SIGTERM)
