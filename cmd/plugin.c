@@ -395,27 +395,6 @@ plugin_marketplace_exec(struct mm_ctx *ctx, const struct mm_args *args,
 
 /* ---- upload ---- */
 
-/* mm_cli_progress, called only when the numbers change: libcurl reports
- * the finished upload again and again while the server answers. */
-struct progress_filter {
-	struct mm_ctx *ctx;
-	uint64_t done, total;
-	bool any;
-};
-
-static void
-progress_changed(void *ud, uint64_t done, uint64_t total)
-{
-	struct progress_filter *p = ud;
-
-	if (p->any && done == p->done && total == p->total)
-		return;
-	p->any = true;
-	p->done = done;
-	p->total = total;
-	mm_cli_progress(p->ctx, done, total);
-}
-
 static const struct mm_arg plugin_upload_args[] = {
 	MM_ARG("FILE", "the plugin bundle (.tar.gz)", MM_ARG_IS_FILE),
 	MM_ARG_END(),
@@ -436,7 +415,6 @@ static enum mm_result
 plugin_upload_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		   struct mm_error *err)
 {
-	struct progress_filter pf = {ctx, 0, 0, false};
 	struct mm_plugin_upload u;
 	struct mm_json *doc = NULL;
 	struct mm_client *c;
@@ -445,8 +423,8 @@ plugin_upload_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	memset(&u, 0, sizeof(u));
 	u.path = mm_args_pos(args, 0);
 	u.force = mm_args_bool(args, "force", false);
-	u.progress = progress_changed;
-	u.progress_ud = &pf;
+	u.progress = mm_cli_progress;
+	u.progress_ud = ctx;
 	rc = mm_ctx_client(ctx, &c, err);
 	if (rc == MM_OK)
 		rc = mm_api_plugin_upload(c, &u, &doc, err);

@@ -513,27 +513,6 @@ static const struct mm_column raw_file_cols[] = {
 	MM_COLUMN_END,
 };
 
-/* mm_cli_progress, called only when the numbers change: libcurl reports
- * the finished upload again and again while the server answers. */
-struct progress_filter {
-	struct mm_ctx *ctx;
-	uint64_t done, total;
-	bool any;
-};
-
-static void
-progress_changed(void *ud, uint64_t done, uint64_t total)
-{
-	struct progress_filter *p = ud;
-
-	if (p->any && done == p->done && total == p->total)
-		return;
-	p->any = true;
-	p->done = done;
-	p->total = total;
-	mm_cli_progress(p->ctx, done, total);
-}
-
 /* Open FILE for a streamed body: a regular file and its size. */
 static enum mm_result
 open_body_file(const char *path, struct mm_rc_file *f, struct mm_error *err)
@@ -557,7 +536,6 @@ static enum mm_result
 raw_file(struct mm_ctx *ctx, struct mm_client *c, const struct mm_rc_peer *p,
 	 const char *kind, const struct mm_args *args, struct mm_error *err)
 {
-	struct progress_filter pf = {ctx, 0, 0, false};
 	struct mm_rc_file f;
 	struct mm_json *doc = NULL;
 	const char *id = mm_args_pos(args, 1), *path = mm_args_pos(args, 2);
@@ -568,8 +546,8 @@ raw_file(struct mm_ctx *ctx, struct mm_client *c, const struct mm_rc_peer *p,
 	rc = open_body_file(path, &f, err);
 	if (rc != MM_OK)
 		goto out;
-	f.progress = progress_changed;
-	f.progress_ud = &pf;
+	f.progress = mm_cli_progress;
+	f.progress_ud = ctx;
 	if (upload)
 		rc = mm_api_remotecluster_upload(c, p, id, &f, &doc, err);
 	else
