@@ -397,6 +397,33 @@ class MmadmTestCase(unittest.TestCase):
         return {"MMADM_LOCAL": "1", "MMADM_LOCAL_SOCKET": self.server.socket_path}
 
     # ----- running the binary -----
+    # ----- running as someone, and checking the result -----
+    def ok(self, r):
+        self.assertEqual(r.rc, 0, "rc=%d\nout=%s\nerr=%s" % (r.rc, r.out, r.err))
+        return r
+
+    def fails(self, r, rc, *needles):
+        """Exit code rc, nothing but one 'mmadm: ...' line on stderr,
+        containing every needle."""
+        self.assertEqual(r.rc, rc, "rc=%d\nout=%s\nerr=%s" % (r.rc, r.out, r.err))
+        self.assertTrue(r.err.startswith("mmadm: "), r.err)
+        self.assertEqual(r.err.count("\n"), 1, "one line on stderr: %r" % r.err)
+        for n in needles:
+            self.assertIn(n, r.err)
+        return r
+
+    def admin(self, *args, **kw):
+        env = dict(self.admin_env(), **kw.pop("env", {}))
+        return self.run_mmadm(*args, env=env, **kw)
+
+    def user(self, *args, **kw):
+        env = dict(self.user_env(), **kw.pop("env", {}))
+        return self.run_mmadm(*args, env=env, **kw)
+
+    def local(self, *args, **kw):
+        env = dict(self.local_env(), **kw.pop("env", {}))
+        return self.run_mmadm(*args, env=env, **kw)
+
     def signal_blocked_writer(self, args, request_path, sig):
         """Start mmadm ``args`` (admin environment) with a stdout pipe nobody
         reads, wait until the stand-in has answered ``request_path`` and

@@ -11,30 +11,6 @@ LICENSE_ID = "abcdefghijklmnopqrstuvwxyz"
 
 
 class Base(MmadmTestCase):
-    def ok(self, r):
-        self.assertEqual(r.rc, 0, "rc=%d\nout=%s\nerr=%s" % (r.rc, r.out, r.err))
-        return r
-
-    def fails(self, r, rc, *needles):
-        self.assertEqual(r.rc, rc, "rc=%d\nout=%s\nerr=%s" % (r.rc, r.out, r.err))
-        self.assertTrue(r.err.startswith("mmadm: "), r.err)
-        self.assertEqual(r.err.count("\n"), 1, "one line on stderr: %r" % r.err)
-        for n in needles:
-            self.assertIn(n, r.err)
-        return r
-
-    def admin(self, *args, **kw):
-        env = dict(self.admin_env(), **kw.pop("env", {}))
-        return self.run_mmadm(*args, env=env, **kw)
-
-    def user(self, *args, **kw):
-        env = dict(self.user_env(), **kw.pop("env", {}))
-        return self.run_mmadm(*args, env=env, **kw)
-
-    def local(self, *args, **kw):
-        env = dict(self.local_env(), **kw.pop("env", {}))
-        return self.run_mmadm(*args, env=env, **kw)
-
     def anon(self, *args, **kw):
         return self.run_mmadm(*args, env={"MMADM_URL": self.server.url}, **kw)
 
