@@ -186,8 +186,16 @@ class TestZsh(CompletionCase):
         """On a fresh prompt line, type line and press Tab; returns (the
         edited line, the listing zsh printed below it)."""
         p = self.pane
+
+        def prompts(t):
+            return sum(1 for l in t.split("\n") if l.startswith("zsh%"))
+
+        # Ctrl-C leaves the old line and draws a new prompt below it. Wait
+        # for that new prompt: the old one may still be the last line when
+        # the pane is first read after the key (a slow machine, ASan).
+        before = prompts(p.text())
         p.keys("C-c")
-        text = p.wait_for(lambda t: t.split("\n")[-1] == "zsh%")
+        text = p.wait_for(lambda t: prompts(t) > before and t.split("\n")[-1] == "zsh%")
         n = len(text.split("\n")) - 1
         prompt = "zsh% " + line
 
