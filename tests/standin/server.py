@@ -164,6 +164,10 @@ class App:
     def handle(self, ctx):
         """Returns (Response, api_headers: bool)."""
         path = ctx.path
+        if ctx.is_local and not path.startswith(API_PREFIX + "/"):
+            # The socket's router (api4.InitLocal) holds the API routes and
+            # nothing else: no web app, so mux's plain-text 404.
+            return Response(404, b"404 page not found\n", "text/plain; charset=utf-8"), False
         if not path.startswith("/api/"):
             if ctx.method in ("GET", "HEAD"):
                 return Response(200, WEB_ROOT_HTML, "text/html; charset=utf-8",

@@ -616,6 +616,17 @@ class TestLocalMode(Base):
         self.assertEqual(self.api("GET", "/server_busy", local=True).status, 200)
         self.assertEqual(self.api("GET", "/logs", local=True).status, 200)
 
+    def test_socket_has_no_web_app(self):
+        # The socket's router holds the API and nothing else: mux's own 404.
+        for method, path in (("GET", "/"), ("HEAD", "/"), ("GET", "/api/v3/x")):
+            r = self.api(method, path, local=True)
+            self.assertEqual(r.status, 404, path)
+            self.assertEqual(r.body, b"404 page not found\n" if method == "GET" else b"")
+            self.assertTrue(r.headers["Content-Type"].startswith("text/plain"))
+        self.assertEqual(self.api("GET", "/", local=False).status, 200)
+        r = self.api("GET", "/api/v4/nope", local=True)
+        self.assertEqual(r.json()["id"], "api.context.404.app_error")
+
     def test_local_only_routes(self):
         self.assertEqual(self.api("POST", "/integrity", token=ADMIN_TOKEN).status, 404)
         self.assertEqual(self.api("POST", "/config/migrate", {"from": "a", "to": "b"}, token=ADMIN_TOKEN).status, 404)
