@@ -113,7 +113,7 @@ open_input(const char *path, FILE **f, uint64_t *size, struct mm_error *err)
 }
 
 static bool
-paged_item(void *ud, const struct mm_json *item)
+paged_item(void *ud, struct mm_json *item)
 {
 	return mm_out_list_row(&((struct mm_ctx *)ud)->out, item);
 }

@@ -94,9 +94,9 @@ enum mm_result cmd_list(struct mm_ctx *ctx, struct mm_client *c,
 			const struct mm_page_req *req,
 			const struct mm_column *cols, struct mm_error *err);
 /* cmd_list, with each item turned into the row shown for table/plain by
- * row (a new document the caller frees; NULL = out of memory). json/yaml
- * get the server's items as they are. */
-typedef struct mm_json *(*cmd_row_fn)(void *ud, const struct mm_json *item);
+ * row, in place (the page's item is not used again; false = out of
+ * memory). json/yaml get the server's items as they are. */
+typedef bool (*cmd_row_fn)(void *ud, struct mm_json *item);
 enum mm_result cmd_list_rows(struct mm_ctx *ctx, struct mm_client *c,
 			     const struct mm_page_req *req,
 			     const struct mm_column *cols, cmd_row_fn row,

@@ -135,22 +135,16 @@ struct list_state {
 };
 
 static bool
-list_item(void *ud, const struct mm_json *item)
+list_item(void *ud, struct mm_json *item)
 {
 	struct list_state *l = ud;
-	struct mm_json *row;
-	bool ok;
 
-	if (l->row == NULL || cmd_structured(l->ctx))
-		return mm_out_list_row(&l->ctx->out, item);
-	row = l->row(l->row_ud, item);
-	if (row == NULL) {
+	if (l->row != NULL && !cmd_structured(l->ctx) &&
+	    !l->row(l->row_ud, item)) {
 		l->nomem = true;
 		return false;
 	}
-	ok = mm_out_list_row(&l->ctx->out, row);
-	mm_json_free(row);
-	return ok;
+	return mm_out_list_row(&l->ctx->out, item);
 }
 
 static bool

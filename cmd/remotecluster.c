@@ -46,9 +46,11 @@ print_rc(struct mm_ctx *ctx, const struct mm_json *doc, struct mm_error *err)
 		mm_out_doc(&ctx->out, doc, NULL);
 		return MM_OK;
 	}
-	row = mm_remotecluster_row(doc, now_ms());
-	if (row == NULL)
+	row = mm_json_dup(doc);
+	if (row == NULL || !mm_remotecluster_to_row(row, now_ms())) {
+		mm_json_free(row);
 		return mm_error_oom(err);
+	}
 	mm_out_doc(&ctx->out, row, NULL);
 	mm_json_free(row);
 	return MM_OK;
@@ -368,10 +370,10 @@ static const char *const remotecluster_list_endpoints[] = {
 
 /* The table row of a cluster: its fields, a status and the last ping in
  * words (ud: the time now, in ms). */
-static struct mm_json *
-rc_row(void *ud, const struct mm_json *item)
+static bool
+rc_row(void *ud, struct mm_json *item)
 {
-	return mm_remotecluster_row(item, *(const int64_t *)ud);
+	return mm_remotecluster_to_row(item, *(const int64_t *)ud);
 }
 
 static enum mm_result

@@ -165,38 +165,17 @@ static const struct mm_column audits_cols[] = {
 /* Table and plain rows get a readable "time" next to create_at; json
  * and yaml rows stay the server's objects. */
 static bool
-audit_row(void *ud, const struct mm_json *item)
+audit_row(void *ud, struct mm_json *item)
 {
-	struct mm_ctx *ctx = ud;
-	struct mm_json *row;
+	const struct mm_json *at = mm_json_get(item, "create_at");
 	char when[64];
-	bool ok;
 
-	if (cmd_structured(ctx))
-		return mm_out_list_row(&ctx->out, item);
-	row = mm_json_dup(item);
-	if (row == NULL)
-		return false;
-	if (mm_json_type(mm_json_get(row, "create_at")) == MM_JSON_NUMBER &&
-	    mm_api_time_text(
-		    (long long)mm_json_number(mm_json_get(row, "create_at")),
-		    when, sizeof(when)) &&
-	    !mm_json_set_string(row, "time", when)) {
-		mm_json_free(row);
-		return false;
-	}
-	ok = mm_out_list_row(&ctx->out, row);
-	mm_json_free(row);
-	return ok;
-}
-
-static bool
-audit_page(void *ud, size_t n)
-{
-	struct mm_ctx *ctx = ud;
-
-	(void)n;
-	return mm_out_list_flush(&ctx->out);
+	(void)ud;
+	if (mm_json_type(at) != MM_JSON_NUMBER ||
+	    !mm_api_time_text((long long)mm_json_number(at), when,
+			      sizeof(when)))
+		return true;
+	return mm_json_set_string(item, "time", when);
 }
 
 static enum mm_result
@@ -213,13 +192,7 @@ audits_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = mm_ctx_client(ctx, &c, err);
 	if (rc != MM_OK)
 		return rc;
-	if (!mm_out_list_begin(&ctx->out, audits_cols))
-		return mm_error_oom(err);
-	rc = mm_api_paged(c, &req, audit_row, audit_page, ctx, err);
-	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
-	    !ctx->out.write_failed)
-		rc = mm_error_oom(err);
-	return rc;
+	return cmd_list_rows(ctx, c, &req, audits_cols, audit_row, NULL, err);
 }
 
 /* ------------------------------------------------------------------ */

@@ -67,8 +67,11 @@ enum mm_result mm_api_request(struct mm_client *c, const char *method,
 /* ---- paging ---- */
 #define MM_MAX_PER_PAGE 200
 
-/* Called for each element of each page; false stops the loop. */
-typedef bool (*mm_item_fn)(void *ud, const struct mm_json *item);
+/* Called for each element of each page; false stops the loop. The item
+ * belongs to the page, which is freed after the page's last item: the
+ * function may change it in place (a table row's extra columns) but must
+ * not keep it. */
+typedef bool (*mm_item_fn)(void *ud, struct mm_json *item);
 /* Called after each page with its element count (flush output here). */
 typedef bool (*mm_page_fn)(void *ud, size_t items);
 

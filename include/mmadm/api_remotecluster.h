@@ -40,12 +40,13 @@ enum mm_result mm_api_remotecluster_list_req(const struct mm_rc_filter *f,
 					     struct mm_error *err);
 
 /*
- * A table row for one RemoteCluster: a copy with "status" (deleted,
+ * Turn one RemoteCluster into its table row, in place: "status" (deleted,
  * pending, online or offline, as the server decides: online = pinged in
  * the last 5 minutes) and "last_ping" (UTC "YYYY-MM-DD HH:MM:SS" or
- * "never") added, and the token fields removed. NULL when out of memory.
+ * "never") added, and the token fields removed. false when out of memory
+ * (rc may then have lost its tokens only). Not an object: left alone.
  */
-struct mm_json *mm_remotecluster_row(const struct mm_json *rc, int64_t now_ms);
+bool mm_remotecluster_to_row(struct mm_json *rc, int64_t now_ms);
 
 /* Blank "token" and "remote_token" of a RemoteCluster object in place
  * (their text is wiped first). */

@@ -51,9 +51,10 @@ mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 			return rc;
 		}
 		n = mm_json_size(items);
+		/* The page is ours: its items are lent to item_fn to change. */
 		for (const struct mm_json *m = mm_json_first(items);
 		     m != NULL && !stop; m = mm_json_next(m))
-			if (!item_fn(ud, m))
+			if (!item_fn(ud, (struct mm_json *)m))
 				stop = true;
 		mm_json_free(doc);
 		if (page_fn != NULL && !page_fn(ud, n))

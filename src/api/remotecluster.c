@@ -184,24 +184,21 @@ mm_api_remotecluster_list_req(const struct mm_rc_filter *f,
 	return MM_OK;
 }
 
-struct mm_json *
-mm_remotecluster_row(const struct mm_json *rc, int64_t now_ms)
+bool
+mm_remotecluster_to_row(struct mm_json *rc, int64_t now_ms)
 {
-	cJSON *row = cJSON_Duplicate(CJ(rc), true);
+	cJSON *row = (cJSON *)rc;
 	const char *site, *status;
 	double ping, del;
 	char when[32];
 
-	if (row == NULL)
-		return NULL;
 	if (!cJSON_IsObject(row))
-		return (struct mm_json *)row;
+		return true;
 	cJSON_DeleteItemFromObjectCaseSensitive(row, "token");
 	cJSON_DeleteItemFromObjectCaseSensitive(row, "remote_token");
-	site = mm_json_string(mm_json_get((struct mm_json *)row, "site_url"));
-	ping = mm_json_number(
-		mm_json_get((struct mm_json *)row, "last_ping_at"));
-	del = mm_json_number(mm_json_get((struct mm_json *)row, "delete_at"));
+	site = mm_json_string(mm_json_get(rc, "site_url"));
+	ping = mm_json_number(mm_json_get(rc, "last_ping_at"));
+	del = mm_json_number(mm_json_get(rc, "delete_at"));
 	if (del > 0)
 		status = "deleted";
 	else if (site == NULL || site[0] == '\0' ||
@@ -221,12 +218,8 @@ mm_remotecluster_row(const struct mm_json *rc, int64_t now_ms)
 	} else {
 		strcpy(when, "never");
 	}
-	if (!mm_json_set_string((struct mm_json *)row, "status", status) ||
-	    !mm_json_set_string((struct mm_json *)row, "last_ping", when)) {
-		cJSON_Delete(row);
-		return NULL;
-	}
-	return (struct mm_json *)row;
+	return mm_json_set_string(rc, "status", status) &&
+	       mm_json_set_string(rc, "last_ping", when);
 }
 
 /* ---- admin routes ---- */

@@ -215,7 +215,7 @@ fake_send(void *ud, const struct mm_http_req *req, struct mm_http_resp *resp,
 static int items;
 
 static bool
-count_item(void *ud, const struct mm_json *item)
+count_item(void *ud, struct mm_json *item)
 {
 	(void)ud;
 	(void)item;

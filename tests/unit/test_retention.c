@@ -231,7 +231,7 @@ test_members(void **state)
 static size_t seen;
 
 static bool
-count_item(void *ud, const struct mm_json *item)
+count_item(void *ud, struct mm_json *item)
 {
 	(void)ud;
 	assert_non_null(mm_json_get(item, "id"));
