@@ -98,7 +98,11 @@ struct mm_target {
 /*
  * Resolution order: flags, then MMADM_URL / MMADM_TOKEN / MMADM_PROFILE /
  * MMADM_LOCAL / MMADM_LOCAL_SOCKET, then the selected profile (--profile,
- * MMADM_PROFILE, else the active one). A profile's token is used only
+ * MMADM_PROFILE, else the active one). A profile named by --profile ranks
+ * with the flags: what it says (URL or socket, token) outranks the
+ * environment, which still fills what it leaves out, except that a
+ * MMADM_TOKEN given with an MMADM_URL stays with that URL. A profile's
+ * token is used only
  * with that profile's own URL: a --url or MMADM_URL pointing elsewhere
  * never receives it. Loads the profiles file only when needed.
  * Fails with MM_ERR_CONFIG when no server can be determined, and with

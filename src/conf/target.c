@@ -369,7 +369,7 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 	enum mm_source socket_src;
 	enum mm_source name_src = MM_SRC_NONE;
 	size_t tok_len;
-	bool local, env_given, used = false;
+	bool local, env_given, used = false, explicit, env_token_ok = true;
 	enum mm_result rc;
 
 	memset(out, 0, sizeof(*out));
@@ -415,6 +415,26 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 			goto out;
 	}
 	used = name_src == MM_SRC_FLAG || name_src == MM_SRC_ENV;
+	/* A profile named on the command line (or by the shell's 'use') is
+	 * a choice made now: what it says outranks the MMADM_* environment,
+	 * and only the other flags outrank it; where it says nothing, the
+	 * environment still applies. A token from the environment that came
+	 * with an MMADM_URL belongs to that URL and stays there. */
+	explicit = name_src == MM_SRC_FLAG && prof != NULL;
+	if (explicit && (prof->local || prof->url != NULL)) {
+		if (out->url_src == MM_SRC_ENV) {
+			free(out->url);
+			out->url = NULL;
+			out->url_src = MM_SRC_NONE;
+			env_token_ok = false;
+		}
+		if (!flags->local && out->local_src == MM_SRC_ENV) {
+			local = false;
+			out->local_src = MM_SRC_DEFAULT;
+		}
+	}
+	if (explicit && flags->socket == NULL && prof->socket != NULL)
+		socket = NULL; /* the profile's, below */
 
 	if (!local && prof != NULL && prof->local && out->url == NULL) {
 		local = true;
@@ -465,14 +485,10 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 					  "login URL'");
 			goto out;
 		}
-		if (tok != NULL) {
-			out->token = copy_n(tok, tok_len);
-			if (out->token == NULL) {
-				rc = mm_error_oom(err);
-				goto out;
-			}
-			out->token_src = MM_SRC_ENV;
-		} else {
+		/* The environment's token first, unless a profile was named:
+		 * then the profile's own, and the environment's only when
+		 * the profile has none for this URL. */
+		if (explicit || tok == NULL) {
 			rc = profile_token(prof, out->url, &out->token, err);
 			if (rc != MM_OK)
 				goto out;
@@ -480,6 +496,14 @@ mm_target_resolve(const struct mm_target_flags *flags, mm_getenv_fn getenv_fn,
 				out->token_src = MM_SRC_PROFILE;
 				used = true;
 			}
+		}
+		if (out->token == NULL && tok != NULL && env_token_ok) {
+			out->token = copy_n(tok, tok_len);
+			if (out->token == NULL) {
+				rc = mm_error_oom(err);
+				goto out;
+			}
+			out->token_src = MM_SRC_ENV;
 		}
 	}
 	if (used && prof != NULL) {

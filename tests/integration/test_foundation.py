@@ -402,6 +402,23 @@ class TestAuth(Base):
         r = self.ok(self.run_mmadm("auth", "list", "-o", "plain"))
         self.assertEqual(len(r.out.splitlines()), 1)
 
+    def test_named_profile_outranks_environment(self):
+        # MMADM_URL/MMADM_TOKEN exported for another server must not
+        # redirect a command whose --profile was given explicitly.
+        tok = self.write("tok", ADMIN_TOKEN + "\n")
+        self.ok(self.run_mmadm("auth", "add-token", self.server.url, "--name", "a",
+                               "--token-file", tok))
+        env = {"MMADM_URL": "http://127.0.0.1:1", "MMADM_TOKEN": "z" * 26}
+        self.fails(self.run_mmadm("system", "ping", env=env), 3)
+        self.ok(self.run_mmadm("--profile", "a", "db", "recycle", "--yes", env=env))
+        r = self.ok(self.run_mmadm("--profile", "a", "auth", "current", "-o", "json",
+                                   env=env))
+        self.assertIn(self.server.url, r.out)
+        self.assertNotIn("127.0.0.1:1", r.out)
+        # The shell's 'use' is the same choice.
+        r = self.ok(self.run_mmadm("shell", input="use a\nsystem ping\n", env=env))
+        self.assertIn("OK", r.out)
+
     def test_token_stays_home(self):
         self.ok(self.login())
         other = StandinServer()

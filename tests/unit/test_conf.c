@@ -1271,11 +1271,19 @@ test_target_local_profile(void **state)
 	assert_string_equal(t.profile, "box");
 	assert_null(t.url);
 	mm_target_release(&t);
-	/* Socket: --socket > MMADM_LOCAL_SOCKET > profile > default. */
+	/* Socket: --socket > named profile > MMADM_LOCAL_SOCKET > active
+	 * profile > default. */
 	env_set("MMADM_LOCAL_SOCKET", "/env.sock");
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.socket, "/run/mm.sock");
+	mm_target_release(&t);
+	env_set("MMADM_PROFILE", "box");
+	f.profile = NULL;
 	assert_int_equal(resolve(&f, path, &t), MM_OK);
 	assert_string_equal(t.socket, "/env.sock");
 	mm_target_release(&t);
+	env_set("MMADM_PROFILE", NULL);
+	f.profile = "box";
 	f.socket = "/flag.sock";
 	assert_int_equal(resolve(&f, path, &t), MM_OK);
 	assert_string_equal(t.socket, "/flag.sock");
@@ -1303,16 +1311,101 @@ test_target_local_profile(void **state)
 	assert_null(t.socket);
 	mm_target_release(&t);
 	f.url = NULL;
+	/* MMADM_URL does not: the profile was named on the command line. */
 	env_set("MMADM_URL", "https://y.example.com");
 	assert_int_equal(resolve(&f, path, &t), MM_OK);
-	assert_false(t.local);
+	assert_true(t.local);
+	assert_null(t.url);
 	mm_target_release(&t);
-	/* ... but MMADM_LOCAL=0 does not: it only says "not from env". */
+	/* ... but it does over a profile chosen by MMADM_PROFILE. */
+	env_set("MMADM_PROFILE", "box");
+	f.profile = NULL;
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_false(t.local);
+	assert_string_equal(t.url, "https://y.example.com");
+	mm_target_release(&t);
+	env_set("MMADM_PROFILE", NULL);
+	f.profile = "box";
+	/* ... and MMADM_LOCAL=0 does not: it only says "not from env". */
 	env_set("MMADM_URL", NULL);
 	env_set("MMADM_LOCAL", "0");
 	assert_int_equal(resolve(&f, path, &t), MM_OK);
 	assert_true(t.local);
 	assert_int_equal(t.local_src, MM_SRC_PROFILE);
+	mm_target_release(&t);
+}
+
+/* --profile NAME is a choice made now: the profile's server and token
+ * outrank MMADM_URL, MMADM_TOKEN and MMADM_LOCAL; the flags outrank it. */
+static void
+test_target_named_profile_beats_env(void **state)
+{
+	struct mm_target t;
+	struct mm_target_flags f = {.profile = "stage"};
+	const char *path = profiles();
+
+	(void)state;
+	env_set("MMADM_URL", "https://dev.example.com");
+	env_set("MMADM_TOKEN", "DEVTOKEN");
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.url, "https://stage.example.com");
+	assert_int_equal(t.url_src, MM_SRC_PROFILE);
+	assert_string_equal(t.token, "STAGETOKEN");
+	assert_int_equal(t.token_src, MM_SRC_PROFILE);
+	mm_target_release(&t);
+	/* Without --profile the environment still wins over the active one. */
+	assert_int_equal(resolve(NULL, path, &t), MM_OK);
+	assert_string_equal(t.url, "https://dev.example.com");
+	assert_string_equal(t.token, "DEVTOKEN");
+	mm_target_release(&t);
+	/* The token that came with MMADM_URL never follows the profile's
+	 * URL, even when the profile has no token of its own. */
+	f.profile = "notoken";
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.url, "https://nt.example.com");
+	assert_null(t.token);
+	mm_target_release(&t);
+	/* Without MMADM_URL, MMADM_TOKEN fills a profile that has none ... */
+	env_set("MMADM_URL", NULL);
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.token, "DEVTOKEN");
+	assert_int_equal(t.token_src, MM_SRC_ENV);
+	mm_target_release(&t);
+	/* ... but not one that has its own. */
+	f.profile = "stage";
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.token, "STAGETOKEN");
+	mm_target_release(&t);
+	/* MMADM_LOCAL=1 does not turn a URL profile into the socket. */
+	env_set("MMADM_LOCAL", "1");
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_false(t.local);
+	assert_string_equal(t.url, "https://stage.example.com");
+	mm_target_release(&t);
+	/* --url and --local still outrank the profile. */
+	f.local = true;
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_true(t.local);
+	assert_null(t.token);
+	mm_target_release(&t);
+	f.local = false;
+	env_set("MMADM_LOCAL", NULL);
+	f.url = "https://flag.example.com";
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.url, "https://flag.example.com");
+	assert_string_equal(t.token, "DEVTOKEN"); /* as before: no MMADM_URL */
+	mm_target_release(&t);
+	/* The profile's socket outranks MMADM_LOCAL_SOCKET; without one,
+	 * the environment's applies. */
+	f.url = NULL;
+	f.profile = "box";
+	env_set("MMADM_LOCAL_SOCKET", "/env.sock");
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.socket, "/run/mm.sock");
+	mm_target_release(&t);
+	f.profile = "boxdef";
+	assert_int_equal(resolve(&f, path, &t), MM_OK);
+	assert_string_equal(t.socket, "/env.sock");
 	mm_target_release(&t);
 }
 
@@ -1421,6 +1514,7 @@ main(void)
 		T(test_target_default_path),
 		T(test_target_local),
 		T(test_target_local_profile),
+		T(test_target_named_profile_beats_env),
 		T(test_target_no_server),
 		T(test_target_bad_urls),
 		T(test_target_profile_without_token),
