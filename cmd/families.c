@@ -20,7 +20,7 @@ const struct mm_family mm_families[] = {
 	{"retention", "Data retention policies (Enterprise)",
 	 mm_retention_cmds},
 	{"saml", "SAML metadata, certificates and SAML users", mm_saml_cmds},
-	{"shell", "Interactive console and script mode, on one connection",
+	{"shell", "Interactive console and script mode, reusing one connection",
 	 mm_shell_cmds},
 	{"system", "Server health and system operations", mm_system_cmds},
 	{"upload", "Resumable upload sessions", mm_upload_cmds},

@@ -378,7 +378,7 @@ static const struct mm_column file_info_cols[] = {
 
 static const struct mm_opt file_upload_opts[] = {
 	MM_OPT_LIST(0, "client-id", "ID",
-		    "client id for a file, one per file in order (repeatable)"),
+		    "client id for a file, one per file in order"),
 	MM_OPT_BOOL(0, "raw",
 		    "send one file as the raw request body instead of a "
 		    "multipart form"),

@@ -310,9 +310,8 @@ out:
 /* ---- trial ---- */
 
 static const struct mm_opt license_trial_opts[] = {
-	{"users", 0, MM_OPT_K_INT, "N",
-	 "number of users the trial is for (required)", MM_OPT_REQUIRED, NULL,
-	 1, 1000000},
+	{"users", 0, MM_OPT_K_INT, "N", "number of users the trial is for",
+	 MM_OPT_REQUIRED, NULL, 1, 1000000},
 	MM_OPT_BOOL(0, "accept-terms",
 		    "accept the Mattermost Software and Services License "
 		    "Agreement (required)"),

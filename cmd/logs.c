@@ -355,8 +355,7 @@ out:
 
 static const struct mm_opt logs_post_opts[] = {
 	{"level", 0, MM_OPT_K_STRING, "ERROR|DEBUG",
-	 "the level to log at: ERROR or DEBUG (required)", MM_OPT_REQUIRED,
-	 NULL, 0, 0},
+	 "the level to log at: ERROR or DEBUG", MM_OPT_REQUIRED, NULL, 0, 0},
 	MM_OPT_END(),
 };
 
@@ -428,9 +427,8 @@ out:
 /* ---- query ---- */
 
 static const struct mm_opt logs_query_opts[] = {
-	MM_OPT_LIST(0, "server", "NAME", "only this cluster node (repeatable)"),
-	MM_OPT_LIST(0, "level", "LEVEL",
-		    "only this level (repeatable, or a,b)"),
+	MM_OPT_LIST(0, "server", "NAME", "only this cluster node"),
+	MM_OPT_LIST(0, "level", "LEVEL", "only this level; a,b for several"),
 	MM_OPT_STRING(0, "from", "TIME",
 		      "from this time on (15m, 2h, 2024-01-15 14:30)"),
 	MM_OPT_STRING(0, "to", "TIME", "up to this time (same forms)"),

@@ -72,8 +72,7 @@ static const struct mm_arg members_args[] = {
 };
 
 static const struct mm_opt retention_channels_opts[] = {
-	MM_OPT_LIST(0, "team", "TEAM_ID",
-		    "search: only channels of this team (repeatable)"),
+	MM_OPT_LIST(0, "team", "TEAM_ID", "search: only channels of this team"),
 	MM_OPT_BOOL(0, "public", "search: public channels"),
 	MM_OPT_BOOL(0, "private", "search: private channels"),
 	MM_OPT_BOOL(0, "deleted", "search: archived channels only"),
@@ -273,11 +272,11 @@ retention_count_exec(struct mm_ctx *ctx, const struct mm_args *args,
 static const struct mm_opt retention_create_opts[] = {
 	MM_OPT_STRINGF(0, "name", "NAME", "the policy's display name",
 		       MM_OPT_REQUIRED),
-	MM_OPT_INT(0, "days", "DAYS",
-		   "keep messages this many days (-1 = forever)", -1, 1000000),
-	MM_OPT_LIST(0, "team", "TEAM_ID", "apply to this team (repeatable)"),
-	MM_OPT_LIST(0, "channel", "CHANNEL_ID",
-		    "apply to this channel (repeatable)"),
+	{"days", 0, MM_OPT_K_INT, "DAYS",
+	 "keep messages this many days (-1 = forever)", MM_OPT_REQUIRED, NULL,
+	 -1, 1000000},
+	MM_OPT_LIST(0, "team", "TEAM_ID", "apply to this team"),
+	MM_OPT_LIST(0, "channel", "CHANNEL_ID", "apply to this channel"),
 	MM_OPT_END(),
 };
 
@@ -286,10 +285,9 @@ static const struct mm_opt retention_patch_opts[] = {
 	MM_OPT_INT(0, "days", "DAYS",
 		   "keep messages this many days (-1 = forever)", -1, 1000000),
 	MM_OPT_LIST(0, "team", "TEAM_ID",
-		    "the policy's teams become exactly these (repeatable)"),
+		    "the policy's teams become exactly these"),
 	MM_OPT_LIST(0, "channel", "CHANNEL_ID",
-		    "the policy's channels become exactly these "
-		    "(repeatable)"),
+		    "the policy's channels become exactly these"),
 	MM_OPT_END(),
 };
 
@@ -345,10 +343,7 @@ retention_create_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	struct mm_client *c;
 	enum mm_result rc;
 
-	policy_from_args(args, &p);
-	if (!p.has_days)
-		return mm_error_set(err, MM_ERR_USAGE,
-				    "option --days DAYS is required");
+	policy_from_args(args, &p); /* --days is required by the table */
 	rc = mm_ctx_client(ctx, &c, err);
 	if (rc == MM_OK)
 		rc = mm_api_retention_create(c, &p, &doc, err);

@@ -193,7 +193,7 @@ static const struct mm_opt saml_reset_opts[] = {
 		    "have the server count the users only, changing nothing "
 		    "(its dry_run)"),
 	MM_OPT_LIST(0, "user", "USER_ID",
-		    "only this user (repeatable; default: every SAML user)"),
+		    "only this user (default: every SAML user)"),
 	MM_OPT_END(),
 };
 

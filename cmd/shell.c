@@ -123,8 +123,9 @@ const struct mm_cmd_entry mm_shell_cmds[] = {
 	},
 	{
 		.name = "run",
-		.summary = "Run commands on one connection: interactively or "
-			   "from a script",
+		.summary =
+			"Run commands in one process, reusing its connection: "
+			"interactively or from a script",
 		.help = "On a terminal: a console with line editing, Tab "
 			"completion, '?' for the\nusage of the command being "
 			"typed, history and a prompt naming the\nprofile and "
@@ -139,7 +140,10 @@ const struct mm_cmd_entry mm_shell_cmds[] = {
 			"colour, stopping at the first failure unless "
 			"--keep-going. The exit code\nis the failing "
 			"command's. Global options given before 'shell' apply "
-			"to\nevery line. All commands share one connection. "
+			"to\nevery line. Commands reuse one connection; a "
+			"write that "
+			"is not safe to\nsend twice (most POSTs) opens a fresh "
+			"one, so a dropped connection never\nruns it twice. "
 			"When the script comes on\nstandard input, a command "
 			"cannot read '-' from it (use --file FILE).",
 		.opts = shell_run_opts,

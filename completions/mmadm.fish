@@ -22,7 +22,7 @@ function __mmadm_families
 	echo 'remotecluster'\t'Secure connections to other Mattermost servers'
 	echo 'retention'\t'Data retention policies (Enterprise)'
 	echo 'saml'\t'SAML metadata, certificates and SAML users'
-	echo 'shell'\t'Interactive console and script mode, on one connection'
+	echo 'shell'\t'Interactive console and script mode, reusing one connection'
 	echo 'system'\t'Server health and system operations'
 	echo 'upload'\t'Resumable upload sessions'
 end
@@ -125,7 +125,7 @@ function __mmadm_commands
 		echo 'metadata-from-idp'\t'Have the server fetch an identity provider\'s metadata'
 		echo 'reset-auth-data'\t'Switch SAML users back to email login'
 	case shell
-		echo 'run'\t'Run commands on one connection: interactively or from a script'
+		echo 'run'\t'Run commands in one process, reusing its connection: interactively or from a script'
 	case system
 		echo 'ai-bridge'\t'Show the AI bridge end-to-end test helper\'s state'
 		echo 'ai-bridge-delete'\t'Reset the AI bridge end-to-end test helper'
@@ -505,14 +505,14 @@ function __mmadm_options
 		echo '--output-file'\t'save to FILE, or into a directory under the server\'s name (default: standard output)'
 		echo '--force'\t'replace an existing file'
 	case file/upload
-		echo '--client-id'\t'client id for a file, one per file in order (repeatable)'
+		echo '--client-id'\t'client id for a file, one per file in order'
 		echo '--raw'\t'send one file as the raw request body instead of a multipart form'
 	case license/load-metric
 	case license/previous-trial
 	case license/remove
 	case license/show
 	case license/trial
-		echo '--users'\t'number of users the trial is for (required)'
+		echo '--users'\t'number of users the trial is for'
 		echo '--accept-terms'\t'accept the Mattermost Software and Services License Agreement (required)'
 		echo '--receive-emails'\t'agree to receive emails from Mattermost'
 		echo '--contact-name'\t'contact person'
@@ -531,10 +531,10 @@ function __mmadm_options
 		echo '--per-page'\t'items per page (servers cap it: 200 for most lists)'
 		echo '--all'\t'fetch every page, streaming rows as they come'
 	case logs/post
-		echo '--level'\t'the level to log at: ERROR or DEBUG (required)'
+		echo '--level'\t'the level to log at: ERROR or DEBUG'
 	case logs/query
-		echo '--server'\t'only this cluster node (repeatable)'
-		echo '--level'\t'only this level (repeatable, or a,b)'
+		echo '--server'\t'only this cluster node'
+		echo '--level'\t'only this level; a,b for several'
 		echo '--from'\t'from this time on (15m, 2h, 2024-01-15 14:30)'
 		echo '--to'\t'up to this time (same forms)'
 		echo '--page'\t'page of the result (0 = newest)'
@@ -596,7 +596,7 @@ function __mmadm_options
 		echo '--topic'\t'msg: the message topic'
 		echo '--payload-file'\t'msg, confirm-invite: the payload, JSON or YAML (- = stdin)'
 	case retention/channels
-		echo '--team'\t'search: only channels of this team (repeatable)'
+		echo '--team'\t'search: only channels of this team'
 		echo '--public'\t'search: public channels'
 		echo '--private'\t'search: private channels'
 		echo '--deleted'\t'search: archived channels only'
@@ -607,8 +607,8 @@ function __mmadm_options
 	case retention/create
 		echo '--name'\t'the policy\'s display name'
 		echo '--days'\t'keep messages this many days (-1 = forever)'
-		echo '--team'\t'apply to this team (repeatable)'
-		echo '--channel'\t'apply to this channel (repeatable)'
+		echo '--team'\t'apply to this team'
+		echo '--channel'\t'apply to this channel'
 	case retention/delete
 	case retention/get
 	case retention/list
@@ -618,8 +618,8 @@ function __mmadm_options
 	case retention/patch
 		echo '--name'\t'new display name'
 		echo '--days'\t'keep messages this many days (-1 = forever)'
-		echo '--team'\t'the policy\'s teams become exactly these (repeatable)'
-		echo '--channel'\t'the policy\'s channels become exactly these (repeatable)'
+		echo '--team'\t'the policy\'s teams become exactly these'
+		echo '--channel'\t'the policy\'s channels become exactly these'
 	case retention/policy
 	case retention/teams
 		echo '--page'\t'first page to fetch (0-based)'
@@ -642,7 +642,7 @@ function __mmadm_options
 	case saml/reset-auth-data
 		echo '--include-deleted'\t'also reset deactivated users'
 		echo '--preview'\t'have the server count the users only, changing nothing (its dry_run)'
-		echo '--user'\t'only this user (repeatable; default: every SAML user)'
+		echo '--user'\t'only this user (default: every SAML user)'
 	case shell/run
 		echo '--file'\t'run the commands in FILE, one a line (- for standard input)'
 		echo '--keep-going'\t'in a script, go on after a failed command (the exit code is the last failure\'s)'

@@ -89,7 +89,8 @@ const struct mm_flag_note mm_flag_notes[] = {
 	{CMD_LOCAL_ONLY, "Only over the local socket: run on the server host "
 			 "with --local."},
 	{CMD_NO_LOCAL, "Not available over the local socket (the server has "
-		       "no local route): needs --url and a token."},
+		       "no local route): needs a server URL (--url or a "
+		       "profile)."},
 	{CMD_DESTRUCTIVE, "Destructive: asks for confirmation on a terminal; "
 			  "needs --yes otherwise."},
 	{CMD_FAMILY_DEFAULT, "The command word may be left out."},
@@ -237,8 +238,8 @@ mm_help_environment(struct mm_ctx *ctx)
 {
 	FILE *f = ctx->out.out;
 
-	fputs("Environment (flags win over these; these win over the "
-	      "profile):\n",
+	fputs("Environment (flags win over these, and so does a profile named "
+	      "by --profile;\nthese win over the active profile):\n",
 	      f);
 	for (size_t i = 0; mm_env_docs[i].name != NULL; i++)
 		fprintf(f, "  %-20s  %s\n", mm_env_docs[i].name,

@@ -397,7 +397,8 @@ static const char main_description[] =
 	"unchanged.\n"
 	"\n"
 	"Run without arguments on a terminal, or as 'mmadm shell', mmadm "
-	"is an interactive console on one connection; 'mmadm shell --file "
+	"is an interactive console that reuses its connection; 'mmadm shell "
+	"--file "
 	"F' or a pipe runs a batch of commands the same way (see "
 	"mmadm-shell(1)).";
 

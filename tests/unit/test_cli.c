@@ -393,6 +393,13 @@ test_real_table(void **state)
 			r = run_fams(mm_families, false, line);
 			assert_int_equal(r.rc, MM_OK);
 			assert_non_null(strstr(r.out, "Usage: mmadm "));
+			/* The renderer adds these notes: the option's own
+			 * text must not say them again. */
+			if (strstr(r.out, "(repeatable) (repeatable)") ||
+			    strstr(r.out, "(required) (required)") ||
+			    strstr(r.out, "(repeatable, "))
+				fail_msg("%s: a note is doubled:\n%s", line,
+					 r.out);
 			run_free(&r);
 		}
 	}
