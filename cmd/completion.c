@@ -8,7 +8,9 @@
 static enum mm_result
 print_script(struct mm_ctx *ctx, enum mm_shell sh, struct mm_error *err)
 {
-	if (!mm_complete_script(ctx->out.out, ctx->families, sh))
+	/* A closed pipe (| head) ends output quietly, as everywhere. */
+	if (!mm_complete_script(ctx->out.out, ctx->families, sh) &&
+	    errno != EPIPE)
 		return mm_error_set(err, MM_ERR_IO,
 				    "cannot write the script: %s",
 				    strerror(errno));

@@ -811,7 +811,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 	struct mm_strv help_words = MM_STRV_INIT;
 	const struct mm_family *fam = NULL;
 	const struct mm_cmd_entry *cmd = NULL;
-	bool end_opts = false, help_mode = false;
+	bool end_opts = false, help_mode = false, help_out = false;
 	enum mm_result rc = MM_OK;
 
 	ctx->family = NULL;
@@ -938,11 +938,13 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 	}
 	if (mm_args_bool(bag, "version", false) && fam == NULL) {
 		print_version(ctx);
-		goto out;
+		help_out = true;
+		goto flush;
 	}
 	if (help_mode) {
 		rc = run_help(ctx, &help_words, err);
-		goto out;
+		help_out = true;
+		goto flush;
 	}
 	if (mm_args_bool(bag, "help", false)) {
 		if (cmd != NULL)
@@ -951,11 +953,13 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 			mm_help_family(ctx, fam);
 		else
 			mm_help_main(ctx);
-		goto out;
+		help_out = true;
+		goto flush;
 	}
 	if (fam == NULL) {
 		mm_help_main(ctx);
-		goto out;
+		help_out = true;
+		goto flush;
 	}
 	if (cmd == NULL) {
 		char list[512];
@@ -982,6 +986,7 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 		rc = mm_ext_run(ctx, fam, cmd, bag, err);
 	else
 		rc = mm_cli_exec_one(ctx, fam, cmd, bag, err);
+flush:
 	if (ctx->out.cancelled) {
 		/* Output stopped on Ctrl-C or SIGTERM: what is still buffered
 		 * is dropped (flushing it could block on a full pipe again). */
@@ -994,6 +999,12 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 				  strerror(errno));
 	else if (ctx->out.write_failed && rc == MM_OK)
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output");
+	else if (help_out && ferror(ctx->out.out) && errno != EPIPE &&
+		 rc == MM_OK)
+		/* Help and --version write with stdio directly: the stream's
+		 * error flag, with errno from the failed write or flush. */
+		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
+				  strerror(errno));
 out:
 	ctx->globals = NULL;
 	mm_args_free(cbag);

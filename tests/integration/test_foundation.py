@@ -3,11 +3,13 @@ profiles, local mode, tracing, against the stand-in server."""
 import json
 import os
 import re
+import shlex
 import stat
+import subprocess
 import unittest
 
 from harness import (ADMIN_TOKEN, FAKE_SETTING, USER_TOKEN, MmadmTestCase,
-                     StandinServer, REPO)
+                     StandinServer, REPO, mmadm_bin)
 
 
 def header(entry, name):
@@ -401,6 +403,30 @@ class TestAuth(Base):
         self.ok(self.run_mmadm("auth", "remove", "b"))
         r = self.ok(self.run_mmadm("auth", "list", "-o", "plain"))
         self.assertEqual(len(r.out.splitlines()), 1)
+
+    def test_help_and_version_report_write_errors(self):
+        wrapper = shlex.split(os.environ.get("MMADM_WRAPPER", ""))
+        cmds = (["help"], ["--version"], ["help", "exit-codes"],
+                ["system", "ping", "--help"], ["completion", "bash"])
+        for args in cmds:
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run(wrapper + [mmadm_bin()] + args, stdout=full,
+                                   stderr=subprocess.PIPE, env=self.base_env(), timeout=60)
+            err = p.stderr.decode()
+            self.assertEqual(p.returncode, 13, (args, err))
+            self.assertIn("No space left on device", err)
+            self.assertEqual(err.count("\n"), 1, err)
+        # A reader that is gone (| head) is not an error, as for data.
+        for args in cmds:
+            r, w = os.pipe()
+            os.close(r)
+            try:
+                p = subprocess.run(wrapper + [mmadm_bin()] + args, stdout=w,
+                                   stderr=subprocess.PIPE, env=self.base_env(), timeout=60)
+            finally:
+                os.close(w)
+            self.assertEqual(p.returncode, 0, (args, p.stderr))
+            self.assertEqual(p.stderr, b"")
 
     def test_named_profile_outranks_environment(self):
         # MMADM_URL/MMADM_TOKEN exported for another server must not
