@@ -109,7 +109,9 @@ void mm_note(struct mm_out *o, const char *fmt, ...)
 
 /*
  * Make server-controlled text safe for a terminal: C0/C1 control
- * characters, DEL and invalid UTF-8 become \xNN / \u{NNNN} escapes;
+ * characters, DEL, invalid UTF-8 and the invisible characters that can
+ * disguise text (bidi overrides, zero-width space, U+2028...) become
+ * \xNN / \u{NNNN} escapes;
  * tabs and newlines are escaped too when one_line is set. Appends.
  */
 bool mm_out_escape(const char *s, bool one_line, struct mm_buf *out);

@@ -250,6 +250,22 @@ mm_out_width(const char *s)
 	return w;
 }
 
+/*
+ * Characters that change how the text around them looks without showing
+ * themselves: bidi embeddings, overrides and isolates (which can reorder
+ * a line on screen), invisible separators and marks, line and paragraph
+ * separators. Shown escaped, so two names that look alike can be told
+ * apart. ZWJ and ZWNJ (U+200D, U+200C) are left alone: emoji sequences
+ * and several scripts need them.
+ */
+static bool
+invisible(uint32_t cp)
+{
+	return cp == 0x061c || cp == 0x200b || cp == 0x200e || cp == 0x200f ||
+	       (cp >= 0x2028 && cp <= 0x202e) || cp == 0x2060 ||
+	       (cp >= 0x2066 && cp <= 0x2069) || cp == 0xfeff;
+}
+
 bool
 mm_out_escape(const char *s, bool one_line, struct mm_buf *out)
 {
@@ -275,7 +291,7 @@ mm_out_escape(const char *s, bool one_line, struct mm_buf *out)
 			continue;
 		}
 		n = *p < 0x80 ? 1 : utf8_decode(p, &cp);
-		if (n > 1 && cp >= 0xa0) {
+		if (n > 1 && cp >= 0xa0 && !invisible(cp)) {
 			p += n;
 			continue;
 		}
@@ -303,8 +319,9 @@ mm_out_escape(const char *s, bool one_line, struct mm_buf *out)
 /*
  * JSON text as printed may carry C1 controls (U+0080..U+009F, which some
  * terminals obey) and invalid UTF-8 inside strings. All JSON syntax is
- * ASCII, so any byte >= 0x80 is inside a string: C1 becomes \u00XX (the
- * same value) and invalid bytes \ufffd (JSON must be UTF-8 anyway).
+ * ASCII, so any byte >= 0x80 is inside a string: C1 and the invisible
+ * bidi and separator characters become \uXXXX (the same value) and invalid
+ * bytes \ufffd (JSON must be UTF-8 anyway).
  */
 static bool
 json_safe_each(const char *s, size_t len,
@@ -323,7 +340,7 @@ json_safe_each(const char *s, size_t len,
 			continue;
 		}
 		n = utf8_decode(p, &cp);
-		if (n > 0 && cp >= 0xa0) {
+		if (n > 0 && cp >= 0xa0 && !invisible(cp)) {
 			p += n;
 			continue;
 		}

@@ -202,6 +202,16 @@ test_escape(void **state)
 	check_escape("a\tb\nc\r", true, "a\\tb\\nc\\r");
 	check_escape("a\tb\nc\r", false, "a\tb\nc\\r");
 	check_escape("日本 é ü 😀", true, "日本 é ü 😀");
+	/* Invisible text-changers: bidi override, isolate, zero-width
+	 * space, BOM, line separator; ZWJ in an emoji sequence stays. */
+	check_escape("abc\xe2\x80\xaexyz", true, "abc\\u{202e}xyz");
+	check_escape("\xe2\x81\xa6x\xe2\x81\xa9", true, "\\u{2066}x\\u{2069}");
+	check_escape("ad\xe2\x80\x8bmin\xef\xbb\xbf", true,
+		     "ad\\u{200b}min\\u{feff}");
+	check_escape("a\xe2\x80\xa8"
+		     "b",
+		     false, "a\\u{2028}b");
+	check_escape("👨\xe2\x80\x8d👩", true, "👨\xe2\x80\x8d👩");
 	check_escape("", true, "");
 	check_escape(NULL, true, "");
 	/* Appends. */
@@ -433,12 +443,14 @@ test_doc_unsafe_json(void **state)
 	assert_true(mm_json_set_string(obj, "esc", "\x1b[0m"));
 	assert_true(mm_json_set_string(obj, "bad", "a\xff"));
 	assert_true(mm_json_set_string(obj, "ok", "日本 é"));
+	assert_true(mm_json_set_string(obj, "rlo", "x\xe2\x80\xaey"));
 	setenv("MMADM_JSON_COMPACT", "1", 1);
 	cap_open(&c, MM_FMT_JSON);
 	assert_true(mm_out_doc(&c.o, obj, NULL));
 	assert_string_equal(cap_out(&c),
 			    "{\"c1\":\"\\u009b2J\",\"esc\":\"\\u001b[0m\","
-			    "\"bad\":\"a\\ufffd\",\"ok\":\"日本 é\"}\n");
+			    "\"bad\":\"a\\ufffd\",\"ok\":\"日本 é\","
+			    "\"rlo\":\"x\\u202ey\"}\n");
 	cap_close(&c);
 	cap_open(&c, MM_FMT_TABLE);
 	assert_true(mm_out_doc(&c.o, obj, NULL));
@@ -446,7 +458,8 @@ test_doc_unsafe_json(void **state)
 					 "c1   \\u{9b}2J\n"
 					 "esc  \\x1b[0m\n"
 					 "bad  a\\xff\n"
-					 "ok   日本 é\n");
+					 "ok   日本 é\n"
+					 "rlo  x\\u{202e}y\n");
 	cap_close(&c);
 	mm_json_free(obj);
 }
