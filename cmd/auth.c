@@ -80,6 +80,18 @@ get_secret(struct mm_ctx *ctx, const char *file, bool from_stdin,
 	return MM_OK;
 }
 
+/* Write the profiles file, except in a dry run: then everything up to the
+ * write has been checked (the file loads, the change applies) and the
+ * file is left as it is. */
+static enum mm_result
+commit_profiles(struct mm_ctx *ctx, const char *path,
+		const struct mm_profiles *p, struct mm_error *err)
+{
+	if (ctx->dry_run)
+		return MM_OK;
+	return mm_profiles_save(path, p, err);
+}
+
 static enum mm_result
 save_profile(struct mm_ctx *ctx, const struct mm_profile *prof,
 	     struct mm_error *err)
@@ -92,7 +104,7 @@ save_profile(struct mm_ctx *ctx, const struct mm_profile *prof,
 			    !mm_profiles_set_active(&p, prof->name)))
 		rc = mm_error_oom(err);
 	if (rc == MM_OK)
-		rc = mm_profiles_save(path, &p, err);
+		rc = commit_profiles(ctx, path, &p, err);
 	mm_profiles_release(&p);
 	return rc;
 }
@@ -221,6 +233,15 @@ auth_login_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = save_profile(ctx, &prof, err);
 	if (rc != MM_OK)
 		goto out;
+	if (ctx->dry_run) {
+		/* The login was not sent: there is no session to save. */
+		mm_note(&ctx->out,
+			"dry run: would log in to %s as %s and save profile "
+			"'%s' as the active one; the profiles file is not "
+			"changed",
+			url, req.login_id, name);
+		goto out;
+	}
 	if (cmd_structured(ctx))
 		mm_out_doc(&ctx->out, user, NULL);
 	else {
@@ -310,6 +331,14 @@ auth_add_token_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	rc = save_profile(ctx, &prof, err);
 	if (rc != MM_OK)
 		goto out;
+	if (ctx->dry_run) {
+		mm_note(&ctx->out,
+			"dry run: would save the token for %s as %s as profile "
+			"'%s' and make it active; the profiles file is not "
+			"changed",
+			url, prof.username ? prof.username : "?", name);
+		goto out;
+	}
 	if (snprintf(line, sizeof(line),
 		     "token for %s as %s saved; profile '%s' is active", url,
 		     prof.username ? prof.username : "?", name) < 0)
@@ -396,7 +425,12 @@ auth_use_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK && !mm_profiles_set_active(&p, name))
 		rc = mm_error_oom(err);
 	if (rc == MM_OK)
-		rc = mm_profiles_save(path, &p, err);
+		rc = commit_profiles(ctx, path, &p, err);
+	if (rc == MM_OK && ctx->dry_run)
+		mm_note(&ctx->out,
+			"dry run: would make profile '%s' the active one; "
+			"the profiles file is not changed",
+			name);
 	mm_profiles_release(&p);
 	return rc;
 }
@@ -420,7 +454,12 @@ auth_remove_exec(struct mm_ctx *ctx, const struct mm_args *args,
 				  "list')",
 				  name);
 	if (rc == MM_OK)
-		rc = mm_profiles_save(path, &p, err);
+		rc = commit_profiles(ctx, path, &p, err);
+	if (rc == MM_OK && ctx->dry_run)
+		mm_note(&ctx->out,
+			"dry run: would remove profile '%s'; the profiles "
+			"file is not changed",
+			name);
 	mm_profiles_release(&p);
 	return rc;
 }
@@ -486,9 +525,16 @@ auth_logout_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc != MM_OK)
 		return rc;
 	if (ctx->target.token_src != MM_SRC_PROFILE) {
-		mm_note(&ctx->out, "session ended on the server; the token "
-				   "came from the environment, no profile "
-				   "changed");
+		if (ctx->dry_run)
+			mm_note(&ctx->out,
+				"dry run: would end the session on the "
+				"server; the token came from the "
+				"environment, no profile would change");
+		else
+			mm_note(&ctx->out,
+				"session ended on the server; the token "
+				"came from the environment, no profile "
+				"changed");
 		return MM_OK;
 	}
 	rc = load_profiles(ctx, &p, &path, err);
@@ -500,10 +546,16 @@ auth_logout_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		if (!mm_profiles_put(&p, &copy))
 			rc = mm_error_oom(err);
 		else
-			rc = mm_profiles_save(path, &p, err);
+			rc = commit_profiles(ctx, path, &p, err);
 	}
 	mm_profiles_release(&p);
-	if (rc == MM_OK)
+	if (rc == MM_OK && ctx->dry_run)
+		mm_note(&ctx->out,
+			"dry run: would end the session on the server and "
+			"remove the token of profile '%s'; the profiles "
+			"file is not changed",
+			ctx->target.profile ? ctx->target.profile : "?");
+	else if (rc == MM_OK)
 		mm_out_line(&ctx->out, "logged out; the profile's token was "
 				       "removed");
 	return rc;

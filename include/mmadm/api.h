@@ -259,7 +259,8 @@ struct mm_login_req {
 };
 /* On success *token (secret, caller wipes) and *user. On an MFA
  * challenge returns MM_ERR_AUTH with err->server_id set to the MFA id;
- * mm_api_login_needs_mfa(err) tells. */
+ * mm_api_login_needs_mfa(err) tells. In a dry run nothing is sent and
+ * *token and *user stay NULL. */
 enum mm_result mm_api_login(struct mm_client *c, const struct mm_login_req *req,
 			    char **token, struct mm_json **user,
 			    struct mm_error *err);

@@ -44,7 +44,8 @@ mm_api_login(struct mm_client *c, const struct mm_login_req *req, char **token,
 	 * header only, and no cookie copies of it. */
 	rc = mm_api_request(c, "POST", "/api/v4/users/login", body,
 			    MM_API_NO_COOKIES, user, &resp, err);
-	if (rc != MM_OK)
+	/* A dry run sends nothing: no session, *token stays NULL. */
+	if (rc != MM_OK || c->dry_run)
 		goto out;
 	if (resp.token[0] == '\0') {
 		rc = mm_error_set(err, MM_ERR_RESPONSE,

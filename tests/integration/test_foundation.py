@@ -467,6 +467,66 @@ class TestAuth(Base):
         self.assertEqual(r.status, 401)
         self.fails(self.run_mmadm("config", "get"), 4)
 
+    def profiles_bytes(self):
+        with open(self.profiles_path(), "rb") as f:
+            return f.read()
+
+    def test_dry_run_changes_no_profile(self):
+        """--dry-run: the auth commands that change profiles show what they
+        would do and leave the profiles file byte for byte as it was."""
+        self.ok(self.login("p1"))
+        tok = self.write("tok", ADMIN_TOKEN + "\n")
+        self.ok(self.run_mmadm("auth", "add-token", self.server.url, "--name", "p2",
+                               "--token-file", tok))
+        before = self.profiles_bytes()
+        token = re.search(r'"?p1"?:.*?token: "?([a-z0-9]+)', before.decode(),
+                          re.S).group(1)
+
+        r = self.ok(self.run_mmadm("--dry-run", "--profile", "p1", "auth", "logout"))
+        self.assertIn("POST /api/v4/users/logout", r.out)
+        self.assertNotIn("logged out", r.out)
+        self.assertIn("dry run: would end the session", r.err)
+        self.assertEqual(self.profiles_bytes(), before)
+        self.assertEqual(self.server.find_requests("POST", "/api/v4/users/logout"), [])
+        self.assertEqual(self.server.api("GET", "/api/v4/users/me", token=token).status,
+                         200)
+
+        r = self.ok(self.run_mmadm("--dry-run", "auth", "remove", "p1"))
+        self.assertIn("dry run: would remove profile 'p1'", r.err)
+        self.assertEqual(self.profiles_bytes(), before)
+        # A profile that does not exist is still an error.
+        self.fails(self.run_mmadm("--dry-run", "auth", "remove", "zz"), 10, "zz")
+
+        r = self.ok(self.run_mmadm("--dry-run", "auth", "use", "p1"))
+        self.assertIn("dry run: would make profile 'p1' the active one", r.err)
+        self.assertEqual(self.profiles_bytes(), before)
+
+        r = self.ok(self.run_mmadm("--dry-run", "auth", "add-token", self.server.url,
+                                   "--name", "p3", "--token-file", tok))
+        self.assertIn("dry run: would save the token", r.err)
+        self.assertIn("'p3'", r.err)
+        self.assertNotIn("saved;", r.out)
+        self.assertEqual(self.profiles_bytes(), before)
+
+        n = len(self.server.find_requests("POST", "/api/v4/users/login"))
+        r = self.ok(self.run_mmadm("--dry-run", "auth", "login", self.server.url,
+                                   "--username", "sysadmin", "--password-file",
+                                   self.write("pw", "Sys-admin-pass1\n"),
+                                   "--name", "p4"))
+        self.assertIn("POST /api/v4/users/login", r.out)
+        self.assertNotIn("Sys-admin-pass1", r.out + r.err)
+        self.assertIn("dry run: would log in to", r.err)
+        self.assertIn("'p4'", r.err)
+        self.assertEqual(self.profiles_bytes(), before)
+        self.assertEqual(len(self.server.find_requests("POST", "/api/v4/users/login")), n)
+
+        # No profiles file yet: a dry-run login creates none.
+        os.remove(self.profiles_path())
+        self.ok(self.run_mmadm("--dry-run", "auth", "login", self.server.url,
+                               "--username", "sysadmin", "--password-file",
+                               self.write("pw", "Sys-admin-pass1\n")))
+        self.assertFalse(os.path.exists(self.profiles_path()))
+
     def test_unsafe_profiles_file(self):
         self.ok(self.login())
         os.chmod(self.profiles_path(), 0o644)
