@@ -487,18 +487,46 @@ write_temp(struct mm_ctx *ctx, const char *suffix, const struct mm_buf *text,
 	return MM_OK;
 }
 
+/* $EDITOR, or NULL when it is not set. */
+static const char *
+editor_env(struct mm_ctx *ctx)
+{
+	const char *editor = ctx->getenv_fn("EDITOR");
+
+	return editor != NULL && editor[0] != '\0' ? editor : NULL;
+}
+
+/* The default editor (vi) draws on the terminal: without one on standard
+ * input and output it cannot be used, and it would write its screen into
+ * whatever stdout is. A set $EDITOR is the user's choice and may be a
+ * script (EDITOR='sed -i ...'), so it runs anyway. */
+static enum mm_result
+check_editor_terminal(struct mm_ctx *ctx, struct mm_error *err)
+{
+	if (editor_env(ctx) != NULL ||
+	    (isatty(STDIN_FILENO) == 1 && isatty(STDOUT_FILENO) == 1))
+		return MM_OK;
+	return mm_error_set(err, MM_ERR_USAGE,
+			    "'config edit' needs a terminal for the editor "
+			    "(vi; EDITOR is not set): use 'mmadm config get "
+			    "-o json > FILE' and 'mmadm config patch FILE', "
+			    "or set EDITOR to a command that edits its file "
+			    "argument");
+}
+
 /* Run $EDITOR (default vi) on path through the shell, as git does, and
- * wait for it; Ctrl-C goes to the editor only. */
+ * wait for it; Ctrl-C goes to the editor only. An editor that cannot be
+ * started or fails is an error; one ended by Ctrl-C is a cancel. */
 static enum mm_result
 run_editor(struct mm_ctx *ctx, const char *path, struct mm_error *err)
 {
-	const char *editor = ctx->getenv_fn("EDITOR");
+	const char *editor = editor_env(ctx);
 	struct sigaction ign, old_int, old_quit;
 	struct mm_buf cmd = MM_BUF_INIT;
 	int status = 0;
 	pid_t pid;
 
-	if (editor == NULL || editor[0] == '\0')
+	if (editor == NULL)
 		editor = "vi";
 	if (!mm_buf_printf(&cmd, "%s \"$@\"", editor))
 		return mm_error_oom(err);
@@ -528,13 +556,31 @@ run_editor(struct mm_ctx *ctx, const char *path, struct mm_error *err)
 				    strerror(errno));
 	if (WIFEXITED(status) && WEXITSTATUS(status) == 0)
 		return MM_OK;
-	if (WIFEXITED(status))
+	if (WIFEXITED(status) &&
+	    (WEXITSTATUS(status) == 126 || WEXITSTATUS(status) == 127))
+		return mm_error_set(err, MM_ERR_OTHER,
+				    "cannot start the editor (%s): status %d "
+				    "(%s): nothing sent",
+				    editor, WEXITSTATUS(status),
+				    WEXITSTATUS(status) == 127
+					    ? "command not found"
+					    : "not executable");
+	/* The shell reports an editor ended by Ctrl-C as 128 + SIGINT. */
+	if ((WIFEXITED(status) && WEXITSTATUS(status) == 128 + SIGINT) ||
+	    (WIFSIGNALED(status) && WTERMSIG(status) == SIGINT))
 		return mm_error_set(err, MM_ERR_CANCELLED,
-				    "the editor (%s) exited with status %d: "
+				    "the editor (%s) was interrupted: nothing "
+				    "sent",
+				    editor);
+	if (WIFEXITED(status))
+		return mm_error_set(err, MM_ERR_OTHER,
+				    "the editor (%s) failed with status %d: "
 				    "nothing sent",
 				    editor, WEXITSTATUS(status));
-	return mm_error_set(err, MM_ERR_CANCELLED,
-			    "the editor (%s) was killed: nothing sent", editor);
+	return mm_error_set(err, MM_ERR_OTHER,
+			    "the editor (%s) was killed by signal %d: nothing "
+			    "sent",
+			    editor, WIFSIGNALED(status) ? WTERMSIG(status) : 0);
 }
 
 /* Render the config as the user edits it. */
@@ -573,7 +619,9 @@ config_edit_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	bool keep = false, nothing = false;
 	enum mm_result rc;
 
-	rc = mm_ctx_client(ctx, &c, err);
+	rc = check_editor_terminal(ctx, err);
+	if (rc == MM_OK)
+		rc = mm_ctx_client(ctx, &c, err);
 	if (rc == MM_OK)
 		rc = mm_api_config_get(c, &cfg, err);
 	if (rc != MM_OK)
@@ -1228,7 +1276,11 @@ const struct mm_cmd_entry mm_config_cmds[] = {
 			"plugin settings are never sent back, so they are not "
 			"wiped.\nAn unchanged file sends nothing. If the "
 			"edited text is not valid, or the\nserver refuses it, "
-			"the file is kept and its path shown.",
+			"the file is kept and its path shown.\nThe default "
+			"editor needs a terminal; without one, EDITOR must "
+			"be set (a\ncommand that edits the file named as its "
+			"argument). An editor that cannot\nstart or exits "
+			"with an error status sends nothing and fails.",
 		.opts = config_edit_opts,
 		.flags = CMD_NEEDS_SERVER | CMD_NEEDS_AUTH | CMD_WRITES,
 		.examples = config_edit_examples,

@@ -331,9 +331,39 @@ class TestEdit(Base):
         self.assertNotIn("Edited-pw", r.out)
 
     def test_editor_fails(self):
+        # A failing editor is an error, not the user cancelling.
         ed = self.editor("exit 3\n")
-        self.fails(self.admin("config", "edit", env={"EDITOR": ed}), 130, "status 3")
+        self.fails(self.admin("config", "edit", env={"EDITOR": ed}), 1, ed, "status 3")
+        # The shell says "not found" first; then mmadm's one line.
+        r = self.fails(self.admin("config", "edit", env={"EDITOR": "/nonexistent/editor"}), 1,
+                       lines=2)
+        self.assertRegex(r.err.splitlines()[-1],
+                         r"^mmadm: .*cannot start the editor \(/nonexistent/editor\): "
+                         r"status 127")
         self.assertEqual(self.server.find_requests("PUT"), [])
+
+    def test_editor_interrupted(self):
+        ed = self.editor("kill -INT $$\n")
+        self.fails(self.admin("config", "edit", env={"EDITOR": ed}), 130, "interrupted")
+        self.assertEqual(self.server.find_requests("PUT"), [])
+
+    def test_no_terminal_default_editor(self):
+        # stdin and stdout are not terminals here: the default vi would
+        # draw its screen into stdout. Refused before anything is fetched.
+        marker = os.path.join(self.home, "vi-ran")
+        bindir = os.path.join(self.home, "bin")
+        os.makedirs(bindir)
+        with open(os.path.join(bindir, "vi"), "w") as f:
+            f.write("#!/bin/sh\ntouch %s\n" % marker)
+        os.chmod(os.path.join(bindir, "vi"), 0o755)
+        path = bindir + ":" + os.environ.get("PATH", "/usr/bin:/bin")
+        for editor in (None, ""):
+            r = self.fails(self.admin("config", "edit",
+                                      env={"EDITOR": editor, "PATH": path}),
+                           2, "needs a terminal", "config patch")
+            self.assertEqual(r.out, "")
+        self.assertFalse(os.path.exists(marker))
+        self.assertEqual(self.server.find_requests("GET", "/api/v4/config"), [])
 
     def test_rejected_keeps_file(self):
         ed = self.editor("sed -i 's#^  SiteURL: .*#  SiteURL: \"\"#' \"$1\"\n")
