@@ -198,7 +198,10 @@ struct mm_config_changes {
 	size_t n;
 };
 /* Leaves named by patch whose value differs between before and after
- * (after = the server's answer, or before+patch for a dry run). */
+ * (after = the server's answer, or before+patch for a dry run). A masked
+ * secret cannot be compared: it counts as changed unless the patch gives
+ * the placeholder or the value the server showed, or the server's
+ * unmasked answer equals the unmasked before value. */
 bool mm_config_diff(const struct mm_json *before, const struct mm_json *after,
 		    const struct mm_json *patch, struct mm_config_changes *out);
 void mm_config_changes_release(struct mm_config_changes *c);

@@ -676,6 +676,40 @@ add_change(struct mm_config_changes *out, const char *key, const cJSON *b,
 }
 
 static bool
+holds_placeholder(const cJSON *v)
+{
+	if (cJSON_IsString(v))
+		return strcmp(v->valuestring, MM_CONFIG_PLACEHOLDER) == 0;
+	if (cJSON_IsArray(v) || cJSON_IsObject(v))
+		for (const cJSON *it = v->child; it != NULL; it = it->next)
+			if (holds_placeholder(it))
+				return true;
+	return false;
+}
+
+/*
+ * Whether a secret setting can have changed. The server shows a set secret
+ * as the placeholder, so before and after cannot be compared for it; but
+ * the value sent (p) tells a lot: the placeholder means "keep", a value
+ * equal to what the server showed is either the real value (empty, or an
+ * unsanitized local GET) or placeholders the server restores, and an
+ * answer that equals the unmasked before value means the server kept it.
+ */
+static bool
+secret_changed(const cJSON *b, const cJSON *a, const cJSON *p)
+{
+	if (cJSON_IsString(p) &&
+	    strcmp(p->valuestring, MM_CONFIG_PLACEHOLDER) == 0)
+		return false;
+	if (b != NULL && cJSON_Compare(b, p, true))
+		return false;
+	if (b != NULL && a != NULL && !holds_placeholder(b) &&
+	    !holds_placeholder(a) && cJSON_Compare(b, a, true))
+		return false;
+	return true;
+}
+
+static bool
 diff_walk(const cJSON *before, const cJSON *after, const cJSON *patch,
 	  struct mm_buf *path, struct mm_config_changes *out)
 {
@@ -703,8 +737,10 @@ diff_walk(const cJSON *before, const cJSON *after, const cJSON *patch,
 			ok = diff_walk(b, a, it, path, out);
 			continue;
 		}
-		if (mm_config_key_is_secret(mm_buf_str(path)) ||
-		    !cJSON_Compare(b, a, true) || (b == NULL) != (a == NULL))
+		if (mm_config_key_is_secret(mm_buf_str(path))
+			    ? secret_changed(b, a, it)
+			    : !cJSON_Compare(b, a, true) ||
+				      (b == NULL) != (a == NULL))
 			ok = add_change(out, mm_buf_str(path), b, a);
 	}
 	path->len = mark;

@@ -171,6 +171,31 @@ class TestPatch(Base):
         self.assertEqual(r.out, "")
         self.assertEqual(self.server.find_requests("PUT"), [])
 
+    def test_unchanged_secrets_are_no_change(self):
+        # Empty secrets come back as "" and [] (not masked): sending them
+        # back unchanged changes nothing, so nothing is reported or sent.
+        for patch in ('{"FileSettings": {"ExportAmazonS3SecretAccessKey": ""}}',
+                      '{"SqlSettings": {"DataSourceReplicas": []}}'):
+            r = self.ok(self.admin("config", "patch", "-", input=patch))
+            self.assertIn("nothing to change", r.err)
+            self.assertNotIn("secret", r.out + r.err)
+            self.assertEqual(r.out, "")
+        r = self.ok(self.admin("config", "set", "FileSettings.ExportAmazonS3SecretAccessKey", ""))
+        self.assertIn("nothing to change", r.err)
+        self.assertEqual(self.server.find_requests("PUT"), [])
+        # The whole config, as fetched, patched back: no change.
+        path = self.write("c.json", self.ok(self.admin("config", "get", "-o", "json")).out)
+        r = self.ok(self.admin("config", "patch", path))
+        self.assertIn("nothing to change", r.err)
+        self.assertNotIn("updated", r.out + r.err)
+        self.assertEqual(self.server.find_requests("PUT"), [])
+        # A real change of a secret is still one.
+        r = self.ok(self.admin("config", "patch", "-",
+                               input='{"FileSettings": {"ExportAmazonS3SecretAccessKey": "k"}}'))
+        self.assertRegex(r.out, r"FileSettings.ExportAmazonS3SecretAccessKey\s+\(secret\)\s+"
+                                r"\(secret, updated\)")
+        self.assertEqual(len(self.server.find_requests("PUT")), 1)
+
     def test_placeholder_in_file_is_not_sent(self):
         path = self.write("p.json", json.dumps({
             "SqlSettings": {"DataSource": FAKE_SETTING},

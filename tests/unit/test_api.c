@@ -389,6 +389,71 @@ test_diff_and_redact(void **state)
 	mm_json_free(cfg);
 }
 
+/* A masked secret counts as changed only when it can have changed: an
+ * empty secret sent back empty, replicas sent back as shown, or the
+ * placeholder, are no change. */
+static void
+test_diff_unchanged_secrets(void **state)
+{
+	static const char *before_text =
+		"{\"FileSettings\":{\"ExportAmazonS3SecretAccessKey\":\"\","
+		"\"AmazonS3SecretAccessKey\":\"********************************"
+		"\"},"
+		"\"SqlSettings\":{\"DataSourceReplicas\":[],"
+		"\"DataSourceSearchReplicas\":[\"******************************"
+		"**\"]},"
+		"\"EmailSettings\":{\"SMTPPassword\":\"\"}}";
+	struct mm_json *cfg = parse(before_text), *patch, *merged, *answer;
+	struct mm_config_changes ch;
+
+	(void)state;
+	/* The whole GET sent back: nothing changes, before or after. */
+	patch = parse(before_text);
+	merged = mm_config_merge(cfg, patch);
+	assert_true(mm_config_diff(cfg, merged, patch, &ch));
+	assert_int_equal(ch.n, 0);
+	mm_config_changes_release(&ch);
+	assert_true(mm_config_diff(cfg, cfg, patch, &ch));
+	assert_int_equal(ch.n, 0);
+	mm_config_changes_release(&ch);
+	mm_json_free(merged);
+	mm_json_free(patch);
+
+	/* Real changes still show, masked. */
+	patch = parse("{\"FileSettings\":{\"ExportAmazonS3SecretAccessKey\":"
+		      "\"k1\",\"AmazonS3SecretAccessKey\":\"k2\"},"
+		      "\"SqlSettings\":{\"DataSourceReplicas\":[\"dsn\"],"
+		      "\"DataSourceSearchReplicas\":[]}}");
+	merged = mm_config_merge(cfg, patch);
+	assert_true(mm_config_diff(cfg, merged, patch, &ch));
+	assert_int_equal(ch.n, 4);
+	for (size_t i = 0; i < ch.n; i++) {
+		assert_string_equal(ch.v[i].after, "(secret, updated)");
+		assert_null(strstr(ch.v[i].after, "k1"));
+	}
+	mm_config_changes_release(&ch);
+	mm_json_free(merged);
+	mm_json_free(patch);
+
+	/* The server answers with the unmasked old value: it kept it (an
+	 * environment override, a write filter). A masked answer may hide a
+	 * change, so it counts. */
+	patch = parse("{\"EmailSettings\":{\"SMTPPassword\":\"pw\"}}");
+	answer = parse("{\"EmailSettings\":{\"SMTPPassword\":\"\"}}");
+	assert_true(mm_config_diff(cfg, answer, patch, &ch));
+	assert_int_equal(ch.n, 0);
+	mm_config_changes_release(&ch);
+	mm_json_free(answer);
+	answer = parse("{\"EmailSettings\":{\"SMTPPassword\":"
+		       "\"********************************\"}}");
+	assert_true(mm_config_diff(cfg, answer, patch, &ch));
+	assert_int_equal(ch.n, 1);
+	mm_config_changes_release(&ch);
+	mm_json_free(answer);
+	mm_json_free(patch);
+	mm_json_free(cfg);
+}
+
 /* ---- file test ---- */
 
 static const char *fs_cfg =
@@ -616,6 +681,7 @@ main(void)
 		cmocka_unit_test(test_patch_errors),
 		cmocka_unit_test(test_patch_check),
 		cmocka_unit_test(test_diff_and_redact),
+		cmocka_unit_test(test_diff_unchanged_secrets),
 		cmocka_unit_test(test_file_test_no_overrides),
 		cmocka_unit_test(test_file_test_overrides_and_fallback),
 		cmocka_unit_test(test_file_test_old_server_other_driver),
