@@ -210,8 +210,14 @@ struct mm_json *mm_config_merge(const struct mm_json *cfg,
 				const struct mm_json *patch);
 /* True when key (dotted) names a secret the server masks. */
 bool mm_config_key_is_secret(const char *key);
-/* Copy of doc with secret leaves replaced by the placeholder. */
+/* Copy of doc with secret leaves replaced by the placeholder, and the
+ * passwords of data source names in any string too (mm_redact_dsn). */
 struct mm_json *mm_config_redact(const struct mm_json *doc);
+/* Copy of s with the password of a data source name replaced by the
+ * placeholder: URL userinfo (postgres://user:PASS@host/db), MySQL DSNs
+ * (user:PASS@tcp(host:3306)/db) and password=PASS keywords or query
+ * parameters. Anything else is copied as it is. NULL when out of memory. */
+char *mm_redact_dsn(const char *s);
 /* Nearest existing leaf key for an unknown one (for "did you mean"). */
 bool mm_config_nearest_key(const struct mm_json *cfg, const char *key,
 			   char *buf, size_t size);

@@ -127,6 +127,126 @@ is_secret_name(const char *name)
 	return false;
 }
 
+/* Mark [from, to) of s as a password to hide (once, non-empty). */
+static void
+dsn_span(size_t from, size_t to, size_t *spans, size_t *n, size_t max)
+{
+	if (to > from && *n + 2 <= max) {
+		spans[(*n)++] = from;
+		spans[(*n)++] = to;
+	}
+}
+
+/* The last '@' of a MySQL DSN "user:pass@proto(addr)/db" or
+ * "user:pass@/db": followed by '/' or by a name and '('. */
+static const char *
+mysql_at(const char *s)
+{
+	const char *at = NULL;
+
+	for (const char *p = strchr(s, '@'); p != NULL;
+	     p = strchr(p + 1, '@')) {
+		const char *q = p + 1;
+
+		while (isalnum((unsigned char)*q))
+			q++;
+		if ((q == p + 1 && *q == '/') || (q > p + 1 && *q == '('))
+			at = p;
+	}
+	return at;
+}
+
+char *
+mm_redact_dsn(const char *s)
+{
+	size_t spans[16], n = 0, len = strlen(s);
+	const char *scheme = strstr(s, "://"), *at = NULL, *colon;
+	struct mm_buf b = MM_BUF_INIT;
+	const char *start = s;
+
+	/* scheme://user:pass@host/...: the userinfo ends at the last '@'
+	 * before the path. MySQL-style "user:pass@tcp(host)/db" has none. */
+	if (scheme != NULL && strcspn(s, "/?#") == (size_t)(scheme - s) + 1) {
+		size_t auth;
+
+		start = scheme + 3;
+		auth = strcspn(start, "/?#");
+		for (size_t i = auth; i > 0; i--)
+			if (start[i - 1] == '@') {
+				at = start + i - 1;
+				break;
+			}
+		/* mysql://user:pass@tcp(host:3306)/db */
+		if (at == NULL)
+			at = mysql_at(start);
+	} else {
+		at = mysql_at(s);
+	}
+	if (at != NULL) {
+		colon = memchr(start, ':', (size_t)(at - start));
+		if (colon != NULL)
+			dsn_span((size_t)(colon + 1 - s), (size_t)(at - s),
+				 spans, &n, 16);
+	}
+	/* password=... as a keyword (libpq "host=db password=x") or a query
+	 * parameter (?password=x&...). */
+	for (const char *p = s; *p != '\0'; p++) {
+		const char *v = p + 9, *e;
+
+		if (strncasecmp(p, "password=", 9) != 0 ||
+		    (p != s && p[-1] != ' ' && p[-1] != '?' && p[-1] != '&' &&
+		     p[-1] != ';'))
+			continue;
+		if (*v == '\'') {
+			for (e = v + 1; *e != '\0' && *e != '\''; e++)
+				if (*e == '\\' && e[1] != '\0')
+					e++;
+			dsn_span((size_t)(v + 1 - s), (size_t)(e - s), spans,
+				 &n, 16);
+		} else {
+			e = v + strcspn(v, " &;");
+			dsn_span((size_t)(v - s), (size_t)(e - s), spans, &n,
+				 16);
+		}
+	}
+	if (n == 0)
+		return mm_strdup(s);
+	/* Spans may come in any order and overlap: write s with each run of
+	 * hidden text as one placeholder. */
+	for (size_t pos = 0;;) {
+		size_t next = len, end = 0;
+		bool grew = true;
+
+		for (size_t i = 0; i < n; i += 2) {
+			size_t from = spans[i] > pos ? spans[i] : pos;
+
+			if (spans[i + 1] > pos && from < next) {
+				next = from;
+				end = spans[i + 1];
+			}
+		}
+		if (!mm_buf_append(&b, s + pos, next - pos))
+			goto oom;
+		if (next == len)
+			break;
+		while (grew) {
+			grew = false;
+			for (size_t i = 0; i < n; i += 2)
+				if (spans[i] <= end && spans[i + 1] > end) {
+					end = spans[i + 1];
+					grew = true;
+				}
+		}
+		if (!mm_buf_puts(&b, MM_CONFIG_PLACEHOLDER))
+			goto oom;
+		pos = end;
+	}
+	return mm_buf_take(&b);
+oom:
+	mm_buf_release(&b);
+	return NULL;
+}
+
 static void
 redact_walk(cJSON *node, struct mm_buf *path)
 {
@@ -156,6 +276,14 @@ redact_walk(cJSON *node, struct mm_buf *path)
 					redact_walk(e, path);
 		} else if (cJSON_IsObject(it) || cJSON_IsArray(it)) {
 			redact_walk(it, path);
+		} else if (cJSON_IsString(it)) {
+			/* A DSN's password (config migrate's from/to). */
+			char *red = mm_redact_dsn(it->valuestring);
+
+			if (red == NULL || strcmp(red, it->valuestring) != 0)
+				cJSON_SetValuestring(
+					it, red ? red : MM_CONFIG_PLACEHOLDER);
+			free(red);
 		}
 	}
 	path->len = mark;

@@ -586,6 +586,27 @@ class TestSmallCommands(Base):
         self.assertEqual(self.server.request_log(), [])
 
 
+    def test_migrate_dry_run_hides_dsn_password(self):
+        dsn = "postgres://mmuser:Dsn-pass-77@db/mattermost?sslmode=disable"
+        mysql = "mmuser:My-pass-88@tcp(db:3306)/mattermost?charset=utf8mb4"
+        for src, dst in (("/opt/mattermost/config/config.json", dsn), (mysql, dsn)):
+            r = self.ok(self.local("config", "migrate", src, dst, "--yes", "--dry-run"))
+            self.assertIn("POST /api/v4/config/migrate", r.out)
+            self.assertIn("postgres://mmuser:%s@db/mattermost?sslmode=disable" % FAKE_SETTING,
+                          r.out)
+            r2 = self.ok(self.local("--curl", "config", "migrate", src, dst, "--yes"))
+            self.assertIn("/api/v4/config/migrate", r2.out)
+            self.assertIn("mmuser:%s@db" % FAKE_SETTING, r2.out)
+            for out in (r, r2):
+                self.assertNotIn("Dsn-pass-77", out.out + out.err)
+                self.assertNotIn("My-pass-88", out.out + out.err)
+        self.assertEqual(self.server.find_requests("POST", "/api/v4/config/migrate"), [])
+        # The real request carries the real value.
+        self.ok(self.local("config", "migrate", dsn, os.path.join(self.home, "m.json"), "--yes"))
+        (body,) = self.sent("POST", "/api/v4/config/migrate")
+        self.assertEqual(body["from"], dsn)
+
+
 class TestDiff(Base):
     @classmethod
     def setUpClass(cls):

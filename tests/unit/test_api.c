@@ -454,6 +454,77 @@ test_diff_unchanged_secrets(void **state)
 	mm_json_free(cfg);
 }
 
+static void
+dsn_is(const char *in, const char *want)
+{
+	char *got = mm_redact_dsn(in);
+
+	assert_non_null(got);
+	assert_string_equal(got, want);
+	free(got);
+}
+
+#define PH MM_CONFIG_PLACEHOLDER
+
+static void
+test_redact_dsn(void **state)
+{
+	(void)state;
+	dsn_is("postgres://mmuser:secret@db/mattermost?sslmode=disable",
+	       "postgres://mmuser:" PH "@db/mattermost?sslmode=disable");
+	dsn_is("postgres://mmuser:p@ss:w@db:5432/mm",
+	       "postgres://mmuser:" PH "@db:5432/mm");
+	dsn_is("mysql://mmuser:secret@tcp(db:3306)/mm?charset=utf8mb4",
+	       "mysql://mmuser:" PH "@tcp(db:3306)/mm?charset=utf8mb4");
+	dsn_is("mmuser:secret@tcp(db:3306)/mattermost?charset=utf8mb4",
+	       "mmuser:" PH "@tcp(db:3306)/mattermost?charset=utf8mb4");
+	dsn_is("mmuser:s@cr/t@unix(/run/mysqld.sock)/mm",
+	       "mmuser:" PH "@unix(/run/mysqld.sock)/mm");
+	dsn_is("root:pw@/mm", "root:" PH "@/mm");
+	dsn_is("host=db user=mm password=secret dbname=mm",
+	       "host=db user=mm password=" PH " dbname=mm");
+	dsn_is("host=db password='se cr\\'et' dbname=mm",
+	       "host=db password='" PH "' dbname=mm");
+	dsn_is("postgres://db/mm?user=u&Password=secret&sslmode=disable",
+	       "postgres://db/mm?user=u&Password=" PH "&sslmode=disable");
+	/* Nothing to hide. */
+	dsn_is("postgres://mmuser@db/mm", "postgres://mmuser@db/mm");
+	dsn_is("postgres://db/mm", "postgres://db/mm");
+	dsn_is("/opt/mattermost/config/config.json",
+	       "/opt/mattermost/config/config.json");
+	dsn_is("/srv/a@b/config.json", "/srv/a@b/config.json");
+	dsn_is("https://chat.example.com", "https://chat.example.com");
+	dsn_is("user@example.com", "user@example.com");
+	dsn_is("mypassword=x", "mypassword=x");
+	dsn_is("", "");
+}
+
+static void
+test_redact_migrate_body(void **state)
+{
+	struct mm_json *body =
+		parse("{\"from\":\"/opt/mm/config.json\",\"to\":"
+		      "\"postgres://mmuser:secret@db/mm?sslmode=disable\"}");
+	struct mm_json *red = mm_config_redact(body);
+	struct mm_buf b = MM_BUF_INIT;
+
+	(void)state;
+	assert_non_null(red);
+	assert_true(mm_json_print(red, false, &b));
+	assert_null(strstr(mm_buf_str(&b), "secret"));
+	assert_non_null(
+		strstr(mm_buf_str(&b), "postgres://mmuser:" PH "@db/mm"));
+	assert_non_null(strstr(mm_buf_str(&b), "/opt/mm/config.json"));
+	/* The body sent keeps the real value. */
+	assert_string_equal(mm_json_string(mm_json_get(body, "to")),
+			    "postgres://mmuser:secret@db/mm?sslmode=disable");
+	mm_buf_release(&b);
+	mm_json_free(red);
+	mm_json_free(body);
+}
+
+#undef PH
+
 /* ---- file test ---- */
 
 static const char *fs_cfg =
@@ -682,6 +753,8 @@ main(void)
 		cmocka_unit_test(test_patch_check),
 		cmocka_unit_test(test_diff_and_redact),
 		cmocka_unit_test(test_diff_unchanged_secrets),
+		cmocka_unit_test(test_redact_dsn),
+		cmocka_unit_test(test_redact_migrate_body),
 		cmocka_unit_test(test_file_test_no_overrides),
 		cmocka_unit_test(test_file_test_overrides_and_fallback),
 		cmocka_unit_test(test_file_test_old_server_other_driver),
