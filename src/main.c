@@ -3,6 +3,8 @@
 #include "mmadm/buf.h"
 #include "mmadm/cli.h"
 
+#include <errno.h>
+#include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
@@ -36,6 +38,34 @@ on_interrupt(int sig)
 	}
 }
 
+/* A closed standard fd would be taken by the next open() or socket(),
+ * libcurl's internal socketpair among them: output would then go into
+ * that socket and input be read from it. Each closed one gets /dev/null
+ * opened the wrong way round (write-only for 0, read-only for 1 and 2),
+ * so a read or write on it fails with EBADF, as on a closed fd, and the
+ * number stays taken. With stderr closed the message is lost but the
+ * exit code still tells. */
+static void
+hold_std_fds(void)
+{
+	int fd;
+
+	for (fd = STDIN_FILENO; fd <= STDERR_FILENO; fd++) {
+		int nfd;
+
+		if (fcntl(fd, F_GETFD) != -1 || errno != EBADF)
+			continue;
+		/* The lowest free number is fd itself: lower ones are open. */
+		nfd = open("/dev/null",
+			   fd == STDIN_FILENO ? O_WRONLY : O_RDONLY);
+		if (nfd != fd) {
+			if (nfd >= 0)
+				(void)close(nfd);
+			_exit(mm_exit_code(MM_ERR_IO));
+		}
+	}
+}
+
 int
 main(int argc, char **argv)
 {
@@ -43,6 +73,7 @@ main(int argc, char **argv)
 	struct mm_error err;
 	enum mm_result rc;
 
+	hold_std_fds();
 	/* A closed pipe ends output quietly (EPIPE), not with a signal. */
 	signal(SIGPIPE, SIG_IGN);
 	/* mmadm holds tokens and passwords: no core dumps, no ptrace by

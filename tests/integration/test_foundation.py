@@ -620,6 +620,62 @@ class TestInterrupt(Base):
         self.assertEqual(os.listdir(dest), [])
 
 
+class TestClosedStdFds(Base):
+    """A closed fd 0, 1 or 2 must not be taken by a socket or file mmadm
+    opens (libcurl's wakeup socketpair took fd 1, and the output went into
+    it): output to a closed stdout fails like /dev/full, a read of a
+    closed stdin fails with EBADF."""
+    server_args = ("--license",)
+
+    def run_closed(self, fds, *args, input=b""):
+        env = self.base_env()
+        env.update(self.admin_env())
+        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
+
+        def close_fds():
+            for fd in fds:
+                os.close(fd)
+
+        p = subprocess.run(cmd, input=input, stdout=subprocess.PIPE,
+                           stderr=subprocess.PIPE, env=env, cwd=self.home,
+                           timeout=30, preexec_fn=close_fds)
+        return p.returncode, p.stderr.decode()
+
+    def test_closed_stdout(self):
+        for args in (("system", "timezones"),
+                     ("-o", "json", "remotecluster", "list"),
+                     ("system", "ping"), ("--version",), ("help",),
+                     ("help", "config"), ("config", "--help")):
+            rc, err = self.run_closed((1,), *args)
+            self.assertEqual(rc, 13, "%s: %s" % (args, err))
+            self.assertIn("cannot write output", err)
+            self.assertEqual(err.count("\n"), 1, err)
+
+    def test_help_to_full_device(self):
+        # --version and help check their output like every command.
+        with open("/dev/full", "w") as full:
+            for args in (("--version",), ("help",), ("config", "patch", "--help")):
+                p = subprocess.run([mmadm_bin()] + list(args), stdout=full,
+                                   stderr=subprocess.PIPE, timeout=30)
+                self.assertEqual(p.returncode, 13, args)
+                self.assertIn(b"cannot write output", p.stderr)
+
+    def test_closed_stdin(self):
+        rc, err = self.run_closed((0,), "config", "patch", "-", "--dry-run")
+        self.assertEqual(rc, 13, err)
+        self.assertIn("standard input", err)
+        self.assertIn("Bad file descriptor", err)
+        self.assertNotIn("temporarily unavailable", err)
+        self.assertEqual(self.server.find_requests("PUT", "/api/v4/config"), [])
+
+    def test_closed_stderr(self):
+        # Nothing can be shown, but the exit code still tells.
+        rc, _ = self.run_closed((1, 2), "system", "timezones")
+        self.assertEqual(rc, 13)
+        rc, _ = self.run_closed((2,), "system", "ping", "--url", "http://")
+        self.assertNotEqual(rc, 0)
+
+
 class TestDocs(Base):
     def test_version(self):
         r = self.ok(self.run_mmadm("--version"))
