@@ -257,39 +257,34 @@ static const struct mm_arg upload_send_args[] = {
 };
 
 static enum mm_result
-send_file(struct mm_ctx *ctx, struct mm_client *c, const char *id,
-	  const char *path, FILE *f, uint64_t size, const struct mm_args *args,
+send_file(struct mm_ctx *ctx, struct mm_client *c, struct mm_upload_send *s,
+	  const char *id, const char *path, FILE *f, uint64_t size,
 	  struct mm_error *err)
 {
-	struct mm_upload_send s;
 	struct mm_json *info = NULL;
 	enum mm_result rc;
 
-	memset(&s, 0, sizeof(s));
-	rc = send_options(args, &s, err);
-	if (rc != MM_OK)
-		return rc;
-	s.upload_id = id;
-	s.file = f;
-	s.file_size = size;
-	s.progress = mm_cli_progress;
-	s.progress_ud = ctx;
-	rc = mm_api_upload_send(c, &s, &info, err);
+	s->upload_id = id;
+	s->file = f;
+	s->file_size = size;
+	s->progress = mm_cli_progress;
+	s->progress_ud = ctx;
+	rc = mm_api_upload_send(c, s, &info, err);
 	mm_cli_progress_done(ctx);
 	if (rc != MM_OK) {
-		resume_hint(err, id, path, &s);
+		resume_hint(err, id, path, s);
 		return rc;
 	}
-	if (s.start_offset > 0)
+	if (s->start_offset > 0)
 		mm_note(&ctx->out,
 			"resumed at byte %" PRIu64 " of %" PRIu64
 			" (the server already had the rest)",
-			s.start_offset, s.file_size);
-	if (s.resumes > 0)
+			s->start_offset, s->file_size);
+	if (s->resumes > 0)
 		mm_note(&ctx->out,
 			"resumed %d time%s where the server stopped (dropped "
 			"connection or server failure)",
-			s.resumes, s.resumes == 1 ? "" : "s");
+			s->resumes, s->resumes == 1 ? "" : "s");
 	if (info != NULL)
 		print_doc(ctx, info, file_info_cols);
 	mm_json_free(info);
@@ -301,18 +296,23 @@ upload_send_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		 struct mm_error *err)
 {
 	const char *path = mm_args_pos(args, 1);
+	struct mm_upload_send s;
 	struct mm_client *c;
 	uint64_t size;
 	enum mm_result rc;
 	FILE *f;
 
+	memset(&s, 0, sizeof(s));
+	rc = send_options(args, &s, err);
+	if (rc != MM_OK)
+		return rc;
 	rc = mm_api_open_upload(path, &f, &size, err);
 	if (rc != MM_OK)
 		return rc;
 	rc = mm_ctx_client(ctx, &c, err);
 	if (rc == MM_OK)
-		rc = send_file(ctx, c, mm_args_pos(args, 0), path, f, size,
-			       args, err);
+		rc = send_file(ctx, c, &s, mm_args_pos(args, 0), path, f, size,
+			       err);
 	fclose(f);
 	return rc;
 }
@@ -357,12 +357,19 @@ upload_file_exec(struct mm_ctx *ctx, const struct mm_args *args,
 {
 	const char *path = mm_args_pos(args, 1);
 	struct mm_upload_create req;
+	struct mm_upload_send s;
 	struct mm_client *c;
 	struct mm_json *us = NULL;
 	enum mm_result rc;
 	FILE *f;
 
 	memset(&req, 0, sizeof(req));
+	memset(&s, 0, sizeof(s));
+	/* Every option is checked before the session is created: a usage
+	 * error after it would leave an orphan session on the server. */
+	rc = send_options(args, &s, err);
+	if (rc != MM_OK)
+		return rc;
 	rc = mm_api_open_upload(path, &f, &req.file_size, err);
 	if (rc != MM_OK)
 		return rc;
@@ -382,10 +389,10 @@ upload_file_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (rc == MM_OK)
 		rc = mm_api_upload_create(c, &req, &us, err);
 	if (rc == MM_OK)
-		rc = send_file(ctx, c,
+		rc = send_file(ctx, c, &s,
 			       us ? mm_json_string(mm_json_get(us, "id"))
 				  : NULL,
-			       path, f, req.file_size, args, err);
+			       path, f, req.file_size, err);
 	mm_json_free(us);
 	fclose(f);
 	return rc;

@@ -273,6 +273,15 @@ class TestUploadFile(UploadBase):
         self.fails(self.admin("upload", "file", CHANNEL_ID, "missing.bin"), 13)
         self.fails(self.admin("upload", "file", CHANNEL_ID), 2, "FILE")
         self.no_requests()
+        # A bad option is found before the session is created: no orphan
+        # session is left on the server.
+        for size in ("0", "1K", "lots"):
+            self.fails(self.admin("upload", "file", CHANNEL_ID, a, "--chunk-size", size),
+                       2, "--chunk-size")
+        self.assertEqual(self.server.find_requests("POST", "/api/v4/uploads"), [])
+        self.no_requests()
+        r = self.ok(self.admin("upload", "list", "-o", "json"))
+        self.assertEqual(json.loads(r.out), [])
         self.fails(self.user("upload", "file", OTHER_CHANNEL, a), 5)
         self.fails(self.admin("upload", "file", "z" * 26, a), 7, "channel_id")
         self.fails(self.run_mmadm("upload", "file", CHANNEL_ID, a,
