@@ -180,6 +180,7 @@ license_upload_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	req.file = f;
 	req.size = (uint64_t)st.st_size;
 	req.filename = base != NULL && base[1] != '\0' ? base + 1 : path;
+	req.path = path;
 	req.progress = mm_cli_progress;
 	req.progress_ud = ctx;
 	rc = mm_ctx_client(ctx, &c, err);

@@ -531,6 +531,7 @@ open_body_file(const char *path, struct mm_rc_file *f, struct mm_error *err)
 				    path);
 	f->size = (uint64_t)st.st_size;
 	f->filename = slash != NULL && slash[1] != '\0' ? slash + 1 : path;
+	f->path = path;
 	return MM_OK;
 }
 

@@ -19,6 +19,7 @@ struct mm_license_upload {
 	FILE *file;           /* streamed from its current position */
 	uint64_t size;        /* bytes to send */
 	const char *filename; /* the name the server sees */
+	const char *path;     /* the local file (shown by --curl), or NULL */
 	mm_progress_fn progress;
 	void *progress_ud;
 };

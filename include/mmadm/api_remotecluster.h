@@ -150,6 +150,7 @@ struct mm_rc_file {
 	FILE *f;
 	uint64_t size;
 	const char *filename; /* multipart name the server sees */
+	const char *path;     /* the local file (shown by --curl) */
 	mm_progress_fn progress;
 	void *progress_ud;
 };

@@ -52,6 +52,7 @@ struct mm_http_part {
 	FILE *file;           /* file part: streamed */
 	uint64_t size;
 	const char *type; /* NULL = application/octet-stream */
+	const char *path; /* file part: the local file (for --curl), or NULL */
 };
 
 struct mm_http_req {

@@ -40,6 +40,7 @@ mm_api_brand_upload(struct mm_client *c, const char *path,
 	memset(&part, 0, sizeof(part));
 	part.name = "image";
 	part.filename = mm_api_basename(path);
+	part.path = path;
 	part.file = f;
 	part.size = size;
 	memset(&body, 0, sizeof(body));

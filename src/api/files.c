@@ -385,6 +385,7 @@ mm_api_file_upload(struct mm_client *c, const struct mm_file_upload *req,
 		for (size_t i = 0; i < req->npaths; i++) {
 			parts[np].name = "files";
 			parts[np].filename = mm_api_basename(req->paths[i]);
+			parts[np].path = req->paths[i];
 			parts[np].file = src[i].f;
 			parts[np++].size = src[i].size;
 		}

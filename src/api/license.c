@@ -36,6 +36,7 @@ mm_api_license_upload(struct mm_client *c, const struct mm_license_upload *req,
 	memset(&part, 0, sizeof(part));
 	part.name = "license";
 	part.filename = req->filename;
+	part.path = req->path;
 	part.file = req->file;
 	part.size = req->size;
 	memset(&body, 0, sizeof(body));

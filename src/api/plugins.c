@@ -96,6 +96,7 @@ mm_api_plugin_upload(struct mm_client *c, const struct mm_plugin_upload *u,
 	}
 	parts[n].name = "plugin";
 	parts[n].filename = base_name(u->path);
+	parts[n].path = u->path;
 	parts[n].file = f;
 	parts[n].size = (uint64_t)st.st_size;
 	parts[n].type = "application/gzip";

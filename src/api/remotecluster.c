@@ -694,6 +694,7 @@ mm_api_remotecluster_image(struct mm_client *c, const struct mm_rc_peer *p,
 	memset(&part, 0, sizeof(part));
 	part.name = "image";
 	part.filename = file->filename ? file->filename : "image";
+	part.path = file->path;
 	part.file = file->f;
 	part.size = file->size;
 	memset(&body, 0, sizeof(body));

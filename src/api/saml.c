@@ -92,6 +92,7 @@ mm_api_saml_cert_upload(struct mm_client *c, const char *kind, const char *path,
 	memset(&part, 0, sizeof(part));
 	part.name = "certificate";
 	part.filename = mm_api_basename(path);
+	part.path = path;
 	part.file = f;
 	part.size = size;
 	memset(&body, 0, sizeof(body));

@@ -91,19 +91,37 @@ body_text(const struct mm_http_req *req, struct mm_buf *out)
 	return ok;
 }
 
-/* -F name=@"file";type=T  (curl's quoting inside the form value). */
+/* A word in curl's -F syntax: in double quotes, " and \ escaped. */
+static bool
+form_quoted(const char *w, struct mm_buf *v)
+{
+	bool ok = mm_buf_putc(v, '"');
+
+	for (; ok && *w != '\0'; w++)
+		ok = ((*w == '"' || *w == '\\') ? mm_buf_putc(v, '\\')
+						: true) &&
+		     mm_buf_putc(v, *w);
+	return ok && mm_buf_putc(v, '"');
+}
+
+/* -F name=@"local path";filename="remote name";type=T: curl reads the
+ * local file; the name the server sees is given when it differs from
+ * the local file's own name. A part without a local path (read from a
+ * stream) shows the remote name. */
 static bool
 file_part(const struct mm_http_part *p, struct mm_buf *out)
 {
 	struct mm_buf v = MM_BUF_INIT;
 	const char *fn = p->filename != NULL ? p->filename : "upload";
-	bool ok = mm_buf_puts(&v, p->name) && mm_buf_puts(&v, "=@\"");
+	const char *local = p->path != NULL ? p->path : fn;
+	const char *slash = strrchr(local, '/');
+	const char *base = slash != NULL ? slash + 1 : local;
+	bool ok = mm_buf_puts(&v, p->name) && mm_buf_puts(&v, "=@") &&
+		  form_quoted(local, &v);
 
-	for (; ok && *fn != '\0'; fn++)
-		ok = ((*fn == '"' || *fn == '\\') ? mm_buf_putc(&v, '\\')
-						  : true) &&
-		     mm_buf_putc(&v, *fn);
-	ok = ok && mm_buf_putc(&v, '"') &&
+	if (ok && strcmp(base, fn) != 0)
+		ok = mm_buf_puts(&v, ";filename=") && form_quoted(fn, &v);
+	ok = ok &&
 	     (p->type == NULL || mm_buf_printf(&v, ";type=%s", p->type)) &&
 	     arg(out, "-F", mm_buf_str(&v));
 	mm_buf_release(&v);

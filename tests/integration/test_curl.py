@@ -7,7 +7,7 @@ import shutil
 import subprocess
 import unittest
 
-from harness import ADMIN_TOKEN, MmadmTestCase
+from harness import ADMIN_TOKEN, CHANNEL_ID, MmadmTestCase
 
 
 def commands(text):
@@ -25,10 +25,10 @@ def commands(text):
 
 @unittest.skipUnless(shutil.which("curl"), "needs curl")
 class TestCurl(MmadmTestCase):
-    def sh(self, cmd, **env):
+    def sh(self, cmd, cwd=None, **env):
         e = dict(os.environ, **env)
         return subprocess.run(["bash", "-c", cmd], capture_output=True, text=True, env=e,
-                              timeout=30)
+                              timeout=30, cwd=cwd)
 
     def test_read_command_sends_nothing(self):
         r = self.run_mmadm("system", "ping", "--curl", env=self.admin_env())
@@ -75,6 +75,38 @@ class TestCurl(MmadmTestCase):
         self.assertEqual(json.loads(p.stdout)["status"], "OK")
         req = self.server.find_requests("POST", "/api/v4/caches/invalidate")[0]
         self.assertEqual(dict(req["headers"])["X-Trace"], "a b")
+
+    def test_file_parts_name_the_local_file(self):
+        # -F takes the local path as given (relative to where mmadm ran),
+        # quoted for the shell and for curl; running the command uploads
+        # the file under its own name.
+        d = os.path.join(self.home, "ex dir")
+        os.mkdir(d)
+        with open(os.path.join(d, "it's a;b.txt"), "wb") as f:
+            f.write(b"alpha")
+        r = self.run_mmadm("file", "upload", CHANNEL_ID, "ex dir/it's a;b.txt", "--curl",
+                           env=self.admin_env())
+        self.assertEqual(r.rc, 0, r.err)
+        self.assertEqual(self.server.request_log(), [])
+        (cmd,) = commands(r.out)
+        self.assertIn("""-F 'files=@"ex dir/it'\\''s a;b.txt"'""", cmd)
+        p = self.sh(cmd, cwd=self.home, MMADM_TOKEN=ADMIN_TOKEN)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        info = json.loads(p.stdout)["file_infos"][0]
+        self.assertEqual((info["name"], info["size"]), ("it's a;b.txt", 5))
+        # an absolute path, and a license whose name is not the file's
+        lic = os.path.join(self.home, "ex dir", "a.txt")
+        with open(lic, "w") as f:
+            json.dump({"id": "l" * 26, "customer": {"company": "ACME Corp"}}, f)
+        r = self.run_mmadm("license", "upload", lic, "--curl", env=self.admin_env())
+        self.assertEqual(r.rc, 0, r.err)
+        (cmd,) = commands(r.out)
+        self.assertIn("""-F 'license=@"%s"'""" % lic, cmd)
+        p = self.sh(cmd, cwd="/", MMADM_TOKEN=ADMIN_TOKEN)
+        self.assertEqual(p.returncode, 0, p.stderr)
+        (req,) = self.server.find_requests("POST", "/api/v4/license")
+        self.assertIn('filename="a.txt"', req["body"] or "")
+        self.assertEqual(req["status"], 200, p.stdout)
 
     def test_secret_body_fields_are_not_printed(self):
         r = self.run_mmadm("api", "PUT", "/config/patch", "-f", "SqlSettings[DataSource]=secretdsn",

@@ -102,8 +102,17 @@ test_curl_bodies(void **state)
 		"\"Name\":\"it's\"}";
 	const char *hdrs[] = {"X-RemoteCluster-Token: abc", "X-Plain: 1", NULL};
 	struct mm_http_part parts[2] = {
-		{"certificate", NULL, "my \"cert\".pem", stdin, 10, NULL},
-		{"force", "true", NULL, NULL, 0, NULL},
+		{"certificate", NULL, "my \"cert\".pem", stdin, 10, NULL, NULL},
+		{"force", "true", NULL, NULL, 0, NULL, NULL},
+	};
+	/* the local file is shown, the server's name added when it
+	 * differs */
+	struct mm_http_part local[3] = {
+		{"license", NULL, "a.txt", stdin, 3, NULL, "ex/a.txt"},
+		{"image", NULL, "logo.png", stdin, 3, NULL,
+		 "/abs/it's/logo.png"},
+		{"files", NULL, "name.bin", stdin, 3, "text/plain",
+		 "d/o\"dd;x,y.bin"},
 	};
 	struct mm_http_req req;
 	struct mm_buf b = MM_BUF_INIT;
@@ -141,6 +150,15 @@ test_curl_bodies(void **state)
 	assert_null(strstr(s, "-X POST"));
 	assert_non_null(strstr(s, "-F 'certificate=@\"my \\\"cert\\\".pem\"'"));
 	assert_non_null(strstr(s, "--form-string 'force=true'"));
+	mm_buf_reset(&b);
+	req.parts = local;
+	req.nparts = 3;
+	assert_true(mm_curl_command(&t, &req, &b));
+	s = mm_buf_str(&b);
+	assert_non_null(strstr(s, "-F 'license=@\"ex/a.txt\"'"));
+	assert_non_null(strstr(s, "-F 'image=@\"/abs/it'\\''s/logo.png\"'"));
+	assert_non_null(strstr(s, "-F 'files=@\"d/o\\\"dd;x,y.bin\";"
+				  "filename=\"name.bin\";type=text/plain'"));
 	mm_buf_reset(&b);
 	/* a streamed body comes from standard input */
 	memset(&req, 0, sizeof(req));
