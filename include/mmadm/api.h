@@ -137,7 +137,8 @@ struct mm_download {
  */
 enum mm_result mm_api_download(struct mm_client *c, const char *path,
 			       struct mm_download *d, struct mm_error *err);
-/* Safe basename from a Content-Disposition value; false if none. */
+/* Safe basename from a Content-Disposition value; false (and buf empty)
+ * if none: no name, or only "." or "..". */
 bool mm_api_disposition_filename(const char *cd, char *buf, size_t size);
 
 /* Server ids: 26 letters and digits. */

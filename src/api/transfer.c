@@ -49,20 +49,22 @@ hexval(char ch)
 	return -1;
 }
 
-/* Keep only a harmless basename: no path, no control characters. */
+/* Keep only a harmless basename: no path, no control characters. A name
+ * that is none ("", "." or "..") is emptied, so that no caller can use
+ * it by mistake. */
 static bool
 safe_basename(char *name)
 {
 	char *slash = strrchr(name, '/');
-	size_t n;
 
 	if (slash != NULL)
 		memmove(name, slash + 1, strlen(slash + 1) + 1);
 	for (unsigned char *p = (unsigned char *)name; *p; p++)
 		if (*p < 0x20 || *p == 0x7f || *p == '\\')
 			*p = '_';
-	n = strlen(name);
-	return n > 0 && strcmp(name, ".") != 0 && strcmp(name, "..") != 0;
+	if (strcmp(name, ".") == 0 || strcmp(name, "..") == 0)
+		name[0] = '\0';
+	return name[0] != '\0';
 }
 
 bool
@@ -94,8 +96,10 @@ mm_api_disposition_filename(const char *cd, char *buf, size_t size)
 			return true;
 	}
 	p = strstr(cd, "filename=");
-	if (p == NULL)
+	if (p == NULL) {
+		buf[0] = '\0';
 		return false;
+	}
 	p += 9;
 	n = 0;
 	if (*p == '"') {

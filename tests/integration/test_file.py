@@ -185,6 +185,31 @@ class TestGet(Base):
                      if ".part" in n or "mmadm-download" in n]
         self.assertEqual(leftovers, [])
 
+    def test_server_name_that_is_no_file_name(self):
+        # "." and ".." (and an empty name) are no names: the file id is
+        # used, as when the server gives none, with or without --force.
+        data = b"payload"
+        info = self.api_upload("r.bin", data)
+        d = os.path.join(self.home, "dl")
+        os.mkdir(d)
+        for cd in ('attachment; filename=".."', 'attachment; filename="."',
+                   'attachment; filename=""', "attachment; filename*=UTF-8''%2E%2E",
+                   'attachment; filename="a/.."'):
+            for extra in ((), ("--force",)):
+                self.server.add_fault("/files/%s$" % info["id"], times=1,
+                                      headers={"Content-Disposition": cd})
+                r = self.ok(self.admin("file", "get", info["id"], "-O", "./", *extra))
+                self.assertEqual(r.out, "./" + info["id"] + "\n", cd)
+                with open(os.path.join(self.home, info["id"]), "rb") as f:
+                    self.assertEqual(f.read(), data)
+                if extra:
+                    os.unlink(os.path.join(self.home, info["id"]))
+            self.server.add_fault("/files/%s$" % info["id"], times=1,
+                                  headers={"Content-Disposition": cd})
+            self.ok(self.admin("file", "get", info["id"], "-O", "dl", "--force"))
+            self.assertEqual(os.listdir(d), [info["id"]])
+        self.assertFalse([n for n in os.listdir(self.home) if "mmadm-download" in n])
+
     def test_refuses_terminal(self):
         info = self.api_upload("a.bin", b"\0\1\2")
         self.server.clear_log()

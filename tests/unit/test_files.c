@@ -606,6 +606,42 @@ test_fetch_into_directory(void **state)
 	fake_release(&f);
 }
 
+/* A name that is no file name ("", ".", "..", a path ending in one) is
+ * none at all: the buffer is left empty, the caller falls back. */
+static void
+test_disposition_filename(void **state)
+{
+	static const char *const none[] = {
+		"attachment; filename=\"..\"",
+		"attachment; filename=\".\"",
+		"attachment; filename=\"\"",
+		"attachment; filename=\"a/..\"",
+		"attachment; filename=..",
+		"attachment; filename*=UTF-8''..",
+		"attachment; filename*=UTF-8''%2e%2e",
+		"attachment; filename*=UTF-8''%2E",
+		"attachment; filename*=UTF-8''..; filename=\"..\"",
+		"attachment",
+		"",
+	};
+	char buf[64];
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(none) / sizeof(none[0]); i++) {
+		memcpy(buf, "stale", 6);
+		assert_false(
+			mm_api_disposition_filename(none[i], buf, sizeof(buf)));
+		assert_string_equal(buf, "");
+	}
+	assert_true(mm_api_disposition_filename(
+		"attachment; filename*=UTF-8''..; filename=\"ok.txt\"", buf,
+		sizeof(buf)));
+	assert_string_equal(buf, "ok.txt");
+	assert_true(mm_api_disposition_filename("attachment; filename=\"...\"",
+						buf, sizeof(buf)));
+	assert_string_equal(buf, "...");
+}
+
 static void
 test_fetch_to_file_and_stream(void **state)
 {
@@ -807,6 +843,7 @@ main(void)
 		cmocka_unit_test(test_create_and_list),
 		cmocka_unit_test(test_file_upload_multipart_and_raw),
 		cmocka_unit_test(test_fetch_into_directory),
+		cmocka_unit_test(test_disposition_filename),
 		cmocka_unit_test(test_fetch_to_file_and_stream),
 		cmocka_unit_test(test_brand),
 		cmocka_unit_test(test_saml),
