@@ -468,6 +468,15 @@ query_levels(const struct mm_strv *in, struct mm_strv *out, struct mm_buf *csv,
 				*p = (char)tolower((unsigned char)*p);
 			if (*tok == '\0')
 				continue;
+			if (!mm_logs_known_level(tok)) {
+				enum mm_result rc = mm_error_set(
+					err, MM_ERR_USAGE,
+					"'%s' is not a log level (one of: %s)",
+					tok, MM_LOGS_LEVELS);
+
+				free(copy);
+				return rc;
+			}
 			if (!mm_strv_push(out, tok) ||
 			    !mm_buf_printf(csv, "%s%s", csv->len ? "," : "",
 					   tok)) {

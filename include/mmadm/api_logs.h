@@ -81,6 +81,13 @@ bool mm_logs_format_time(long long ms, char *buf, size_t size);
 
 /* ---- client-side filters ---- */
 
+/* The levels the server writes (mlog's standard levels), for messages. */
+#define MM_LOGS_LEVELS                                                         \
+	"trace, debug, info, warn, error, critical, fatal, panic, stdlog, "    \
+	"logerror"
+/* True when level (any case) is one of MM_LOGS_LEVELS. */
+bool mm_logs_known_level(const char *level);
+
 struct mm_logs_filter;
 struct mm_logs_filter_spec {
 	const char *levels; /* comma-separated, any case; NULL = all */

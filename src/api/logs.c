@@ -488,6 +488,23 @@ mm_logs_filter_free(struct mm_logs_filter *f)
 	free(f);
 }
 
+bool
+mm_logs_known_level(const char *level)
+{
+	/* server/public/shared/mlog/levels.go: the standard levels, the
+	 * non-standard "critical", the redirected standard logger's and the
+	 * logger's own. */
+	static const char *const known[] = {
+		"trace",    "debug", "info",  "warn",   "error",
+		"critical", "fatal", "panic", "stdlog", "logerror",
+	};
+
+	for (size_t i = 0; i < sizeof(known) / sizeof(known[0]); i++)
+		if (strcasecmp(level, known[i]) == 0)
+			return true;
+	return false;
+}
+
 static enum mm_result
 filter_levels(struct mm_logs_filter *f, const char *spec, struct mm_error *err)
 {
@@ -504,17 +521,15 @@ filter_levels(struct mm_logs_filter *f, const char *spec, struct mm_error *err)
 		t[len] = '\0';
 		if (len == 0)
 			continue;
-		for (size_t i = 0; i < len; i++) {
-			if (!isalpha((unsigned char)t[i])) {
-				rc = mm_error_set(err, MM_ERR_USAGE,
-						  "'%s' is not a log level "
-						  "(debug, info, warn, "
-						  "error...)",
-						  t);
-				break;
-			}
-			t[i] = (char)tolower((unsigned char)t[i]);
+		if (!mm_logs_known_level(t)) {
+			rc = mm_error_set(err, MM_ERR_USAGE,
+					  "'%s' is not a log level (one of: "
+					  "%s)",
+					  t, MM_LOGS_LEVELS);
+			break;
 		}
+		for (size_t i = 0; i < len; i++)
+			t[i] = (char)tolower((unsigned char)t[i]);
 		if (rc == MM_OK && !mm_strv_push(&f->levels, t))
 			rc = mm_error_oom(err);
 	}

@@ -83,6 +83,9 @@ class TestGet(Base):
         self.fails(self.admin("logs", "get", "--grep", "("), 2, "regular expression")
         self.fails(self.admin("logs", "get", "--since", "last week"), 2, "not a time")
         self.fails(self.admin("logs", "get", "--level", "e-r"), 2, "not a log level")
+        self.fails(self.admin("logs", "get", "--level", "bogus"), 2,
+                   "'bogus' is not a log level", "debug, info, warn, error")
+        self.fails(self.admin("logs", "get", "--level", "error,bogus", "--follow"), 2, "bogus")
         self.fails(self.admin("logs", "get", "--interval", "3"), 2, "--follow")
         self.fails(self.admin("logs", "get", "--follow", "--all"), 2, "--follow")
         self.assertEqual(self.server.request_log(), [])
@@ -271,6 +274,12 @@ class TestQuery(Base):
         self.assertEqual(len(json.loads(r.out)["default"]), 20)
         self.fails(self.admin("logs", "query", "--from", "soon"), 2, "--from")
         self.assertEqual(len(self.server.find_requests("POST", "/api/v4/logs/query")), 2)
+        self.fails(self.admin("logs", "query", "--level", "bogus"), 2,
+                   "'bogus' is not a log level", "debug, info, warn, error")
+        self.fails(self.admin("logs", "query", "--level", "error", "--level", "warn,Bogus"), 2,
+                   "'bogus'")
+        self.assertEqual(len(self.server.find_requests("POST", "/api/v4/logs/query")), 2)
+        self.ok(self.admin("logs", "query", "--level", "critical,TRACE", "--json"))
 
     def test_empty_and_servers(self):
         r = self.ok(self.admin("logs", "query", "--level", "fatal", "--server", "node-9",

@@ -384,6 +384,15 @@ test_filters(void **state)
 	assert_int_equal(mm_logs_filter_new(&spec, &f, &err), MM_ERR_USAGE);
 	spec.levels = ",";
 	assert_int_equal(mm_logs_filter_new(&spec, &f, &err), MM_ERR_USAGE);
+	/* only the levels the server writes */
+	spec.levels = "error,bogus";
+	assert_int_equal(mm_logs_filter_new(&spec, &f, &err), MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "'bogus' is not a log level"));
+	assert_non_null(strstr(err.message, "debug, info, warn, error"));
+	assert_null(f);
+	spec.levels = "Trace,CRITICAL,fatal,panic,stdlog,logerror,warn";
+	assert_int_equal(mm_logs_filter_new(&spec, &f, &err), MM_OK);
+	mm_logs_filter_free(f);
 	spec.levels = NULL;
 	spec.since = "tomorrow";
 	assert_int_equal(mm_logs_filter_new(&spec, &f, &err), MM_ERR_USAGE);
