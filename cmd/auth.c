@@ -171,6 +171,12 @@ auth_login_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	char *url, *token = NULL, *mfa = NULL, name[80], prompt[300];
 	enum mm_result rc;
 
+	/* The server answers an empty login id with 401, as a wrong
+	 * password: say what is wrong before asking for the password. */
+	if (mm_args_get(args, "username") != NULL &&
+	    mm_args_get(args, "username")[0] == '\0')
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "--username needs a user name or email");
 	url = mm_url_normalize(mm_args_pos(args, 0), err);
 	if (url == NULL)
 		return err->kind;

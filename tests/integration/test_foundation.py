@@ -373,6 +373,12 @@ class TestAuth(Base):
         self.assertNotIn("run 'mmadm auth login'", r.err)
         self.fails(self.run_mmadm("auth", "login", self.server.url, "--username", "x"),
                    2, "--password-file")
+        # An empty user name is a usage error, found before any request.
+        self.server.clear_log()
+        self.fails(self.run_mmadm("auth", "login", self.server.url, "--username", "",
+                                  "--password-stdin", input="Sys-admin-pass1\n"),
+                   2, "--username")
+        self.assertEqual(self.server.request_log(), [])
 
     def test_mfa(self):
         r = self.fails(self.login("m", "mfaadmin", "Mfa-admin-pass1"), 4, "--mfa")
