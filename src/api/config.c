@@ -438,6 +438,9 @@ trim(char *s)
 	return s;
 }
 
+/* The largest whole number a setting can be given exactly (2^53 - 1). */
+#define MM_CONFIG_INT_MAX 9007199254740991.0
+
 /* A value for key typed like cur (NULL cur = unknown type). */
 static enum mm_result
 typed_value(const char *key, const cJSON *cur, const char *v, cJSON **out,
@@ -472,6 +475,16 @@ typed_value(const char *key, const cJSON *cur, const char *v, cJSON **out,
 			return mm_error_set(err, MM_ERR_USAGE,
 					    "%s takes a whole number, not '%s'",
 					    key, v);
+		/* A whole number past 2^53 has no exact double, and is sent
+		 * in exponent form, which the server's Go integer fields
+		 * refuse: past the int64 range it would not fit anyway. */
+		if (cur->valuedouble == floor(cur->valuedouble) &&
+		    fabs(d) > MM_CONFIG_INT_MAX)
+			return mm_error_set(err, MM_ERR_USAGE,
+					    "%s takes a whole number from "
+					    "-%.0f to %.0f, not '%s'",
+					    key, MM_CONFIG_INT_MAX,
+					    MM_CONFIG_INT_MAX, v);
 		*out = cJSON_CreateNumber(d);
 	} else if (cJSON_IsString(cur)) {
 		*out = cJSON_CreateString(v);

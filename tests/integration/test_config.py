@@ -266,6 +266,15 @@ class TestSet(Base):
                    2, "not a list")
         self.fails(self.admin("config", "set", "TeamSettings.MaxUsersPerTeam", "many"),
                    2, "number")
+        # A whole number that cannot be sent exactly (past 2^53, past
+        # int64) is refused, not sent as 9.9999999999999992e+22.
+        for big in ("99999999999999999999999", "9223372036854775808", "-9007199254740992",
+                    "1e300"):
+            self.fails(self.admin("config", "set", "--", "TeamSettings.MaxUsersPerTeam", big),
+                       2, "whole number from -9007199254740991 to 9007199254740991", big)
+        r = self.ok(self.admin("config", "set", "TeamSettings.MaxUsersPerTeam",
+                               "9007199254740991", "--dry-run", "--json"))
+        self.assertIn("9007199254740991", r.out)
         self.fails(self.admin("config", "set", "TeamSetting.SiteName", "x"), 2,
                    "did you mean 'TeamSettings.SiteName'")
         self.fails(self.admin("config", "set", "TeamSettings.SiteName"), 2, "no value")
