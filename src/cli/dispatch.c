@@ -869,12 +869,10 @@ mm_cli_run(struct mm_ctx *ctx, int argc, char **argv, struct mm_error *err)
 						"unknown command '%s' (did you "
 						"mean '%s'?)",
 						a, near);
-				else
+				else /* mm_cli_report adds the help hint */
 					rc = mm_error_set(
 						err, MM_ERR_USAGE,
-						"unknown command '%s' (see "
-						"'mmadm help')",
-						a);
+						"unknown command '%s'", a);
 			}
 			ctx->family = fam;
 			continue;

@@ -175,6 +175,10 @@ class TestErrors(Base):
                    2, "missing argument ID")
         self.fails(self.admin("-o", "xml", "system", "ping"), 2, "one of table")
         self.fails(self.admin("--timeout", "-3", "system", "ping"), 2)
+        # The help hint comes once, from the report, not also in the message.
+        for args in (("--version", "extra"), ("qqqqqqqqqq",), ("sytem", "ping")):
+            r = self.fails(self.admin(*args), 2, "unknown command")
+            self.assertEqual(r.err.count("(see 'mmadm help')"), 1, r.err)
         self.assertEqual(self.server.request_log(), [])
 
     def test_redirect_not_followed(self):
