@@ -223,7 +223,10 @@ api_call_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		}
 		rc = mm_api_raw_paginate(c, mm_buf_str(&path), paged_item,
 					 paged_page, ctx, err);
-		mm_out_list_end(&ctx->out);
+		if (rc == MM_OK)
+			mm_out_list_end(&ctx->out);
+		else
+			mm_out_list_fail(&ctx->out);
 		goto out;
 	}
 	req.method = method;

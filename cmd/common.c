@@ -169,10 +169,15 @@ cmd_list_rows(struct mm_ctx *ctx, struct mm_client *c,
 	rc = mm_api_paged(c, req, list_item, list_page, &l, err);
 	if (rc == MM_OK && l.nomem)
 		rc = mm_error_oom(err);
+	/* A failure before the first row leaves stdout empty. */
+	if (rc != MM_OK) {
+		mm_out_list_fail(&ctx->out);
+		return rc;
+	}
 	/* A failed write (closed pipe: `| head`) stops the loop; the
 	 * dispatcher reports real write errors. Anything else is memory. */
-	if (!mm_out_list_end(&ctx->out) && rc == MM_OK &&
-	    !ctx->out.write_failed && !ferror(ctx->out.out))
+	if (!mm_out_list_end(&ctx->out) && !ctx->out.write_failed &&
+	    !ferror(ctx->out.out))
 		rc = mm_error_oom(err);
 	return rc;
 }

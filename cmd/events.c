@@ -138,8 +138,10 @@ events_listen_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		sigaction(SIGTERM, &old_term, NULL);
 	ctx->cancel = 0; /* Ctrl-C is how a stream ends: finish the output */
 	events_cancel = NULL;
-	if (!l.lines)
+	if (!l.lines && rc == MM_OK)
 		mm_out_list_end(&ctx->out);
+	else if (!l.lines)
+		mm_out_list_fail(&ctx->out);
 	if (rc == MM_OK && l.failed && !ctx->out.write_failed)
 		rc = mm_error_oom(err);
 	return rc;

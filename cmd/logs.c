@@ -342,8 +342,10 @@ logs_get_exec(struct mm_ctx *ctx, const struct mm_args *args,
 			    err);
 	}
 out:
-	if (listing && !mm_out_list_end(&ctx->out) && rc == MM_OK &&
-	    !ctx->out.write_failed)
+	if (listing && rc != MM_OK)
+		mm_out_list_fail(&ctx->out);
+	else if (listing && !mm_out_list_end(&ctx->out) &&
+		 !ctx->out.write_failed)
 		rc = mm_error_oom(err);
 	mm_logs_tail_release(&tail);
 	mm_logs_filter_free(filter);

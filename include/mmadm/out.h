@@ -93,6 +93,11 @@ bool mm_out_list_begin(struct mm_out *o, const struct mm_column *cols);
 bool mm_out_list_row(struct mm_out *o, const struct mm_json *item);
 bool mm_out_list_flush(struct mm_out *o);
 bool mm_out_list_end(struct mm_out *o);
+/* End a list whose source failed: with no row out yet, nothing is
+ * written (no "[]", no table header), so a failure leaves stdout empty;
+ * after some rows it closes the list as mm_out_list_end does, so the
+ * partial JSON stays parseable. */
+bool mm_out_list_fail(struct mm_out *o);
 
 /* A bare line of data (e.g. an invite code), escaped for a terminal. */
 bool mm_out_line(struct mm_out *o, const char *text);

@@ -1313,6 +1313,17 @@ mm_out_list_end(struct mm_out *o)
 	return out_flush(o) && ok;
 }
 
+bool
+mm_out_list_fail(struct mm_out *o)
+{
+	if (o->list_state != LIST_OPEN)
+		return false;
+	if (o->list_rows > 0)
+		return mm_out_list_end(o);
+	mm_out_release(o);
+	return out_flush(o);
+}
+
 /* ---- lines and string tables ------------------------------------------ */
 
 bool

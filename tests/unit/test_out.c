@@ -941,37 +941,60 @@ test_write_epipe(void **state)
 	signal(SIGPIPE, old);
 }
 
+static void
+test_stream_fail(void **state)
+{
+	static const enum mm_format fmts[] = {MM_FMT_JSON, MM_FMT_YAML,
+					      MM_FMT_TABLE, MM_FMT_PLAIN};
+	struct mm_json *a = parse("{\"id\":\"1\",\"name\":\"a\"}");
+	struct cap c;
+
+	(void)state;
+	/* Failed before any row: nothing at all, in every format. */
+	for (size_t i = 0; i < sizeof(fmts) / sizeof(*fmts); i++) {
+		cap_open(&c, fmts[i]);
+		assert_true(mm_out_list_begin(&c.o, id_cols));
+		assert_true(mm_out_list_fail(&c.o));
+		assert_string_equal(cap_out(&c), "");
+		assert_false(mm_out_list_row(&c.o, a)); /* closed */
+		cap_close(&c);
+	}
+	/* After a row: closed as by mm_out_list_end. */
+	setenv("MMADM_JSON_COMPACT", "1", 1);
+	cap_open(&c, MM_FMT_JSON);
+	assert_true(mm_out_list_begin(&c.o, id_cols));
+	assert_true(mm_out_list_row(&c.o, a));
+	assert_true(mm_out_list_fail(&c.o));
+	assert_string_equal(cap_out(&c), "[{\"id\":\"1\",\"name\":\"a\"}]\n");
+	cap_close(&c);
+	cap_open(&c, MM_FMT_TABLE);
+	assert_true(mm_out_list_begin(&c.o, id_cols));
+	assert_true(mm_out_list_row(&c.o, a));
+	assert_true(mm_out_list_fail(&c.o));
+	assert_string_equal(cap_out(&c), "ID  NAME\n1   a\n");
+	cap_close(&c);
+	mm_json_free(a);
+}
+
 #define T(f) cmocka_unit_test_setup(f, clean_env)
 
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		T(test_format_names),
-		T(test_init),
-		T(test_escape),
-		T(test_width),
-		T(test_doc_object),
-		T(test_doc_compact_json),
-		T(test_doc_array_cols),
-		T(test_doc_empty),
-		T(test_doc_scalars),
-		T(test_cancel),
-		T(test_doc_unsafe_json),
-		T(test_utf8_alignment),
-		T(test_truncation),
-		T(test_color_header),
-		T(test_rows_formats),
-		T(test_stream_json),
-		T(test_stream_yaml),
-		T(test_stream_yaml_scalars),
-		T(test_stream_plain),
-		T(test_stream_table),
-		T(test_line),
-		T(test_messages),
-		T(test_long_message),
-		T(test_write_failure),
-		T(test_write_epipe),
+		T(test_format_names),    T(test_init),
+		T(test_escape),          T(test_width),
+		T(test_doc_object),      T(test_doc_compact_json),
+		T(test_doc_array_cols),  T(test_doc_empty),
+		T(test_doc_scalars),     T(test_cancel),
+		T(test_doc_unsafe_json), T(test_utf8_alignment),
+		T(test_truncation),      T(test_color_header),
+		T(test_rows_formats),    T(test_stream_json),
+		T(test_stream_yaml),     T(test_stream_yaml_scalars),
+		T(test_stream_plain),    T(test_stream_table),
+		T(test_stream_fail),     T(test_line),
+		T(test_messages),        T(test_long_message),
+		T(test_write_failure),   T(test_write_epipe),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
