@@ -1167,18 +1167,57 @@ static const struct mm_column busy_cols[] = {
 	MM_COLUMN_END,
 };
 
+/* The last second strftime's four-digit year can show: 9999-12-31. */
+#define BUSY_MAX_EXPIRES 253402300799.0
+
+/* "until" for a busy server: the server's expires_ts, else expires (unix
+ * seconds) as a date. An expires no date can show (before 1970, past
+ * 9999) is printed as the server sent it: the server is busy either way,
+ * which is what the command is for, and an invented date would be worse
+ * than the raw number. */
+static bool
+busy_until(const struct mm_json *doc, struct mm_buf *until)
+{
+	const char *ts = mm_json_string(mm_json_get(doc, "expires_ts"));
+	const struct mm_json *exp = mm_json_get(doc, "expires");
+	char when[64] = "";
+	double secs;
+
+	if (ts != NULL)
+		return mm_buf_puts(until, ts);
+	if (exp == NULL)
+		return mm_buf_puts(until, "");
+	secs = mm_json_number(exp);
+	if (secs >= 0 && secs <= BUSY_MAX_EXPIRES &&
+	    mm_api_time_text((long long)secs * 1000, when, sizeof(when)))
+		return mm_buf_puts(until, when);
+	return mm_json_scalar_text(exp, until) && mm_buf_puts(until, "");
+}
+
 static enum mm_result
 busy_exec(struct mm_ctx *ctx, const struct mm_args *args, struct mm_error *err)
 {
 	struct mm_client *c;
 	struct mm_json *doc = NULL, *row = NULL;
+	struct mm_buf until = MM_BUF_INIT;
+	enum mm_json_type et;
 	enum mm_result rc = mm_ctx_client(ctx, &c, err);
 
 	(void)args;
 	if (rc == MM_OK)
-		rc = mm_api_system_busy_get(c, &doc, err);
+		rc = mm_api_system_busy_get(c, &doc, err); /* an object */
 	if (rc != MM_OK)
 		goto out;
+	et = mm_json_type(mm_json_get(doc, "expires"));
+	if (mm_json_type(mm_json_get(doc, "busy")) != MM_JSON_BOOL ||
+	    (et != MM_JSON_INVALID && et != MM_JSON_NUMBER) ||
+	    (mm_json_get(doc, "expires_ts") != NULL &&
+	     mm_json_string(mm_json_get(doc, "expires_ts")) == NULL)) {
+		rc = mm_error_set(err, MM_ERR_RESPONSE,
+				  "unexpected response: expected "
+				  "{\"busy\":true|false,\"expires\":SECONDS}");
+		goto out;
+	}
 	if (cmd_structured(ctx)) {
 		rc = cmd_show(ctx, doc, NULL, err);
 		goto out;
@@ -1186,28 +1225,17 @@ busy_exec(struct mm_ctx *ctx, const struct mm_args *args, struct mm_error *err)
 	/* "until": when the flag clears, empty when not busy (the server
 	 * sends Go's zero time then). */
 	row = mm_json_dup(doc);
-	if (row == NULL) {
+	if (row == NULL ||
+	    (mm_json_is_true(mm_json_get(doc, "busy"))
+		     ? !busy_until(doc, &until)
+		     : !mm_buf_puts(&until, "")) ||
+	    !mm_json_set_string(row, "until", mm_buf_str(&until))) {
 		rc = mm_error_oom(err);
 		goto out;
 	}
-	if (mm_json_is_true(mm_json_get(doc, "busy"))) {
-		const char *ts = mm_json_string(mm_json_get(doc, "expires_ts"));
-		char when[64] = "";
-
-		if (ts == NULL &&
-		    mm_json_type(mm_json_get(doc, "expires")) == MM_JSON_NUMBER)
-			mm_api_time_text((long long)mm_json_number(
-						 mm_json_get(doc, "expires")) *
-						 1000,
-					 when, sizeof(when));
-		if (!mm_json_set_string(row, "until", ts ? ts : when))
-			rc = mm_error_oom(err);
-	} else if (!mm_json_set_string(row, "until", "")) {
-		rc = mm_error_oom(err);
-	}
-	if (rc == MM_OK)
-		rc = cmd_show(ctx, row, busy_cols, err);
+	rc = cmd_show(ctx, row, busy_cols, err);
 out:
+	mm_buf_release(&until);
 	mm_json_free(row);
 	mm_json_free(doc);
 	return rc;

@@ -58,11 +58,20 @@ enum mm_api_flags {
 	MM_API_RAW_BODY = 1 << 2,   /* body is not JSON (keep in resp) */
 	MM_API_KEEP_ERROR = 1 << 3, /* non-2xx: still parse body to *out */
 	MM_API_NO_COOKIES = 1 << 4, /* no X-Requested-With (login) */
+	/* The 2xx document's shape, else MM_ERR_RESPONSE ("unexpected
+	 * response: expected ..."). A list may be null (Go's nil slice). */
+	MM_API_WANT_OBJECT = 1 << 5,
+	MM_API_WANT_STRINGS = 1 << 6, /* a list of strings */
+	MM_API_WANT_OBJECTS = 1 << 7, /* a list of objects */
 };
 enum mm_result mm_api_request(struct mm_client *c, const char *method,
 			      const char *path, const struct mm_json *body,
 			      unsigned flags, struct mm_json **out,
 			      struct mm_http_resp *resp, struct mm_error *err);
+/* The MM_API_WANT_* check of mm_api_request on doc (MM_OK if flags ask
+ * for no shape). */
+enum mm_result mm_api_check_shape(const struct mm_json *doc, unsigned flags,
+				  struct mm_error *err);
 
 /* ---- paging ---- */
 #define MM_MAX_PER_PAGE 200

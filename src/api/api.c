@@ -303,12 +303,57 @@ mm_api_send(struct mm_client *c, const char *method, const char *path,
 					"the server's answer (HTTP %ld) is not "
 					"valid JSON",
 					resp->status);
+		else
+			rc = mm_api_check_shape(*out, flags, err);
+		if (rc != MM_OK) {
+			mm_json_free(*out);
+			*out = NULL;
+		}
 	}
 out:
 	mm_buf_wipe(&text);
 	if (resp != resp_out)
 		mm_http_resp_release(resp);
 	return rc;
+}
+
+enum mm_result
+mm_api_check_shape(const struct mm_json *doc, unsigned flags,
+		   struct mm_error *err)
+{
+	enum mm_json_type t = mm_json_type(doc), want = MM_JSON_ARRAY;
+	const char *what = NULL, *elem = NULL;
+
+	if (flags & MM_API_WANT_OBJECT) {
+		want = MM_JSON_OBJECT;
+		what = "an object";
+	} else if (flags & MM_API_WANT_STRINGS) {
+		what = "a list of strings";
+		elem = "string";
+	} else if (flags & MM_API_WANT_OBJECTS) {
+		what = "a list of objects";
+		elem = "object";
+	} else {
+		return MM_OK;
+	}
+	if (t == MM_JSON_NULL && want == MM_JSON_ARRAY)
+		return MM_OK;
+	if (t != want)
+		return mm_error_set(err, MM_ERR_RESPONSE,
+				    "unexpected response: expected %s, got %s",
+				    what, mm_json_type_name(t));
+	for (const struct mm_json *m = mm_json_first(doc);
+	     elem != NULL && m != NULL; m = mm_json_next(m)) {
+		enum mm_json_type et = mm_json_type(m);
+
+		if (strcmp(mm_json_type_name(et), elem) != 0)
+			return mm_error_set(err, MM_ERR_RESPONSE,
+					    "unexpected response: expected %s, "
+					    "got a list with an element of "
+					    "type %s",
+					    what, mm_json_type_name(et));
+	}
+	return MM_OK;
 }
 
 enum mm_result

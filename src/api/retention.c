@@ -25,7 +25,7 @@ mm_api_retention_global(struct mm_client *c, struct mm_json **out,
 {
 	return mm_api_retention_hint(
 		mm_api_request(c, "GET", "/api/v4/data_retention/policy", NULL,
-			       0, out, NULL, err),
+			       MM_API_WANT_OBJECT, out, NULL, err),
 		err);
 }
 

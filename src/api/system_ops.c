@@ -449,8 +449,8 @@ enum mm_result
 mm_api_system_timezones(struct mm_client *c, struct mm_json **out,
 			struct mm_error *err)
 {
-	return mm_api_request(c, "GET", "/api/v4/system/timezones", NULL, 0,
-			      out, NULL, err);
+	return mm_api_request(c, "GET", "/api/v4/system/timezones", NULL,
+			      MM_API_WANT_STRINGS, out, NULL, err);
 }
 
 enum mm_result
@@ -471,8 +471,8 @@ mm_api_system_notices(struct mm_client *c,
 		mm_buf_release(&path);
 		return mm_error_oom(err);
 	}
-	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL, 0, out, NULL,
-			    err);
+	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL,
+			    MM_API_WANT_OBJECTS, out, NULL, err);
 	mm_buf_release(&path);
 	return rc;
 }
@@ -515,7 +515,7 @@ mm_api_system_onboarding(struct mm_client *c, struct mm_json **out,
 			 struct mm_error *err)
 {
 	return mm_api_request(c, "GET", "/api/v4/system/onboarding/complete",
-			      NULL, 0, out, NULL, err);
+			      NULL, MM_API_WANT_OBJECT, out, NULL, err);
 }
 
 enum mm_result
@@ -591,8 +591,8 @@ mm_api_system_analytics(struct mm_client *c, const char *name,
 		mm_buf_release(&path);
 		return mm_error_oom(err);
 	}
-	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL, 0, out, NULL,
-			    err);
+	rc = mm_api_request(c, "GET", mm_buf_str(&path), NULL,
+			    MM_API_WANT_OBJECTS, out, NULL, err);
 	mm_buf_release(&path);
 	return rc;
 }
@@ -601,8 +601,8 @@ enum mm_result
 mm_api_system_latest_version(struct mm_client *c, struct mm_json **out,
 			     struct mm_error *err)
 {
-	return mm_api_request(c, "GET", "/api/v4/latest_version", NULL, 0, out,
-			      NULL, err);
+	return mm_api_request(c, "GET", "/api/v4/latest_version", NULL,
+			      MM_API_WANT_OBJECT, out, NULL, err);
 }
 
 enum mm_result
@@ -630,8 +630,8 @@ enum mm_result
 mm_api_system_busy_get(struct mm_client *c, struct mm_json **out,
 		       struct mm_error *err)
 {
-	return mm_api_request(c, "GET", "/api/v4/server_busy", NULL, 0, out,
-			      NULL, err);
+	return mm_api_request(c, "GET", "/api/v4/server_busy", NULL,
+			      MM_API_WANT_OBJECT, out, NULL, err);
 }
 
 enum mm_result
@@ -681,7 +681,7 @@ mm_api_system_upgrade_status(struct mm_client *c, struct mm_json **out,
 			     struct mm_error *err)
 {
 	return mm_api_request(c, "GET", "/api/v4/upgrade_to_enterprise/status",
-			      NULL, 0, out, NULL, err);
+			      NULL, MM_API_WANT_OBJECT, out, NULL, err);
 }
 
 enum mm_result

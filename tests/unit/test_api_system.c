@@ -411,8 +411,12 @@ test_request_shapes(void **state)
 
 	(void)state;
 	fake_client(&c, &f);
+	/* Each answer in the shape its endpoint has: notices and analytics
+	 * are lists of objects, the rest objects. */
 	for (int i = 0; i < 9; i++)
-		fake_reply(&f, 200, "{\"status\":\"OK\"}");
+		fake_reply(&f, 200,
+			   i == 0 || i == 6 ? "[{\"name\":\"n\"}]"
+					    : "{\"status\":\"OK\"}");
 	mm_error_clear(&err);
 	assert_int_equal(mm_api_system_notices(&c, &nreq, &out, &err), MM_OK);
 	mm_json_free(out);
@@ -461,6 +465,50 @@ test_request_shapes(void **state)
 	assert_int_equal(mm_api_system_email_test(&c, NULL, &out, &err), MM_OK);
 	mm_json_free(out);
 	assert_null(f.sent[8].body);
+	fake_release(&f);
+}
+
+static void
+test_answer_shapes(void **state)
+{
+	struct fake f = {0};
+	struct mm_client c;
+	struct mm_error err;
+	struct mm_json *out = NULL;
+
+	(void)state;
+	fake_client(&c, &f);
+	mm_error_clear(&err);
+	fake_reply(&f, 200, "[\"UTC\",\"Europe/Paris\"]");
+	assert_int_equal(mm_api_system_timezones(&c, &out, &err), MM_OK);
+	mm_json_free(out);
+	fake_reply(&f, 200, "null"); /* a nil slice */
+	assert_int_equal(mm_api_system_timezones(&c, &out, &err), MM_OK);
+	mm_json_free(out);
+	fake_reply(&f, 200, "{\"busy\":\"yes\"}");
+	assert_int_equal(mm_api_system_timezones(&c, &out, &err),
+			 MM_ERR_RESPONSE);
+	assert_null(out);
+	assert_string_equal(err.message, "unexpected response: expected a "
+					 "list of strings, got object");
+	fake_reply(&f, 200, "[\"UTC\",1]");
+	assert_int_equal(mm_api_system_timezones(&c, &out, &err),
+			 MM_ERR_RESPONSE);
+	assert_null(out);
+	fake_reply(&f, 200, "[1,2,3]");
+	assert_int_equal(mm_api_system_latest_version(&c, &out, &err),
+			 MM_ERR_RESPONSE);
+	assert_string_equal(err.message, "unexpected response: expected an "
+					 "object, got list");
+	fake_reply(&f, 200, "null");
+	assert_int_equal(mm_api_system_busy_get(&c, &out, &err),
+			 MM_ERR_RESPONSE);
+	fake_reply(&f, 200, "[{},\"x\"]");
+	assert_int_equal(mm_api_system_analytics(&c, NULL, NULL, &out, &err),
+			 MM_ERR_RESPONSE);
+	assert_null(out);
+	/* no shape asked: anything goes */
+	assert_int_equal(mm_api_check_shape(NULL, 0, &err), MM_OK);
 	fake_release(&f);
 }
 
@@ -767,6 +815,7 @@ main(void)
 		cmocka_unit_test(test_restart),
 		cmocka_unit_test(test_upgrade_and_remaps),
 		cmocka_unit_test(test_request_shapes),
+		cmocka_unit_test(test_answer_shapes),
 		cmocka_unit_test(test_manual_test),
 		cmocka_unit_test(test_integrity_summary),
 		cmocka_unit_test(test_helpers),
