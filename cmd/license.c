@@ -1,12 +1,12 @@
 /* license: the server's license and trial licenses. */
 #include "cmd.h"
+#include "mmadm/api_files.h"
 #include "mmadm/api_license.h"
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
 #include <time.h>
 
 /* "1767225600000" (ms since the epoch) -> "2026-01-01 00:00 UTC". */
@@ -163,22 +163,15 @@ license_upload_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	struct mm_license_upload req;
 	struct mm_client *c;
 	struct mm_json *doc = NULL;
-	struct stat st;
+	uint64_t size;
 	FILE *f;
-	enum mm_result rc;
+	enum mm_result rc = mm_api_open_upload(path, &f, &size, err);
 
-	f = fopen(path, "rb");
-	if (f == NULL)
-		return mm_error_set(err, MM_ERR_IO, "cannot read %s: %s", path,
-				    strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		fclose(f);
-		return mm_error_set(err, MM_ERR_IO, "%s is not a regular file",
-				    path);
-	}
+	if (rc != MM_OK)
+		return rc;
 	memset(&req, 0, sizeof(req));
 	req.file = f;
-	req.size = (uint64_t)st.st_size;
+	req.size = size;
 	req.filename = base != NULL && base[1] != '\0' ? base + 1 : path;
 	req.path = path;
 	req.progress = mm_cli_progress;

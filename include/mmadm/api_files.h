@@ -15,8 +15,8 @@
 
 /*
  * Open path for a streamed upload: it must be a regular file. *size is its
- * length. MM_ERR_IO (cannot open/read) or MM_ERR_USAGE (not a regular
- * file) with a message naming the path.
+ * length. MM_ERR_IO (cannot open or read, or not a regular file: a
+ * directory, a device, a FIFO) with a message naming the path.
  */
 enum mm_result mm_api_open_upload(const char *path, FILE **f, uint64_t *size,
 				  struct mm_error *err);

@@ -45,7 +45,7 @@ mm_api_open_upload(const char *path, FILE **f, uint64_t *size,
 	}
 	if (!S_ISREG(st.st_mode)) {
 		close(fd);
-		return mm_error_set(err, MM_ERR_USAGE,
+		return mm_error_set(err, MM_ERR_IO,
 				    "%s is not a regular file (an upload "
 				    "needs a file of known size)",
 				    path);

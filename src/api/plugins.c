@@ -1,4 +1,5 @@
 /* Plugins and the plugin marketplace. */
+#include "mmadm/api_files.h"
 #include "mmadm/api_plugins.h"
 
 #include <cjson/cJSON.h>
@@ -6,7 +7,6 @@
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
-#include <sys/stat.h>
 
 #define CJ(x) ((const cJSON *)(x))
 
@@ -71,23 +71,15 @@ mm_api_plugin_upload(struct mm_client *c, const struct mm_plugin_upload *u,
 {
 	struct mm_http_part parts[2];
 	struct mm_api_body body;
-	struct stat st;
+	uint64_t size;
 	enum mm_result rc;
 	size_t n = 0;
 	FILE *f;
 
 	*out = NULL;
-	f = fopen(u->path, "rb");
-	if (f == NULL)
-		return mm_error_set(err, MM_ERR_IO, "cannot open %s: %s",
-				    u->path, strerror(errno));
-	if (fstat(fileno(f), &st) != 0 || !S_ISREG(st.st_mode)) {
-		rc = mm_error_set(err, MM_ERR_IO,
-				  "%s is not a regular file (a plugin bundle "
-				  "is a .tar.gz file)",
-				  u->path);
-		goto out;
-	}
+	rc = mm_api_open_upload(u->path, &f, &size, err);
+	if (rc != MM_OK)
+		return rc;
 	memset(parts, 0, sizeof(parts));
 	if (u->force) {
 		parts[n].name = "force";
@@ -98,7 +90,7 @@ mm_api_plugin_upload(struct mm_client *c, const struct mm_plugin_upload *u,
 	parts[n].filename = base_name(u->path);
 	parts[n].path = u->path;
 	parts[n].file = f;
-	parts[n].size = (uint64_t)st.st_size;
+	parts[n].size = size;
 	parts[n].type = "application/gzip";
 	n++;
 	memset(&body, 0, sizeof(body));
@@ -109,7 +101,6 @@ mm_api_plugin_upload(struct mm_client *c, const struct mm_plugin_upload *u,
 	rc = mm_api_plugin_hint(mm_api_send(c, "POST", "/api/v4/plugins", &body,
 					    0, out, NULL, err),
 				err);
-out:
 	if (fclose(f) != 0 && rc == MM_OK)
 		rc = mm_error_set(err, MM_ERR_IO, "cannot close %s: %s",
 				  u->path, strerror(errno));

@@ -336,7 +336,7 @@ class TestUpload(Base):
         self.fails(self.admin("file", "upload", CHANNEL_ID, a, a, "--raw"), 2, "exactly one file")
         self.fails(self.admin("file", "upload", CHANNEL_ID, os.path.join(self.home, "missing")), 13,
                    "missing")
-        self.fails(self.admin("file", "upload", CHANNEL_ID, self.home), 2, "not a regular file")
+        self.fails(self.admin("file", "upload", CHANNEL_ID, self.home), 13, "not a regular file")
         self.fails(self.admin("file", "upload", CHANNEL_ID), 2, "FILE")
         self.no_requests()
         self.fails(self.admin("file", "upload", "bad", a), 7, "channel_id", "(HTTP 400")

@@ -68,7 +68,7 @@ class TestUpload(Base):
 
     def test_missing_file_and_dry_run(self):
         self.fails(self.admin("license", "upload", os.path.join(self.home, "nope")), 13,
-                   "cannot read")
+                   "cannot open", "nope")
         self.fails(self.admin("license", "upload", self.home), 13, "not a regular file")
         r = self.ok(self.admin("license", "upload", self.license_file(), "--dry-run"))
         self.assertEqual(r.out, "POST /api/v4/license\nform file license: mattermost.license "
