@@ -345,8 +345,8 @@ out:
 	if (listing && rc != MM_OK)
 		mm_out_list_fail(&ctx->out);
 	else if (listing && !mm_out_list_end(&ctx->out) &&
-		 !ctx->out.write_failed)
-		rc = mm_error_oom(err);
+		 !ctx->out.write_failed && !ferror(ctx->out.out))
+		rc = mm_error_oom(err); /* a closed pipe (| head) is not */
 	mm_logs_tail_release(&tail);
 	mm_logs_filter_free(filter);
 	mm_json_free(lines);
