@@ -220,6 +220,8 @@ struct mm_json *mm_config_merge(const struct mm_json *cfg,
 				const struct mm_json *patch);
 /* True when key (dotted) names a secret the server masks. */
 bool mm_config_key_is_secret(const char *key);
+/* True when v is the placeholder or holds one anywhere inside. */
+bool mm_config_has_placeholder(const struct mm_json *v);
 /* Copy of doc with secret leaves replaced by the placeholder, and the
  * passwords of data source names in any string too (mm_redact_dsn). */
 struct mm_json *mm_config_redact(const struct mm_json *doc);

@@ -816,18 +816,6 @@ add_change(struct mm_config_changes *out, const char *key, const cJSON *b,
 	return ch->key != NULL && ch->before != NULL && ch->after != NULL;
 }
 
-static bool
-holds_placeholder(const cJSON *v)
-{
-	if (cJSON_IsString(v))
-		return strcmp(v->valuestring, MM_CONFIG_PLACEHOLDER) == 0;
-	if (cJSON_IsArray(v) || cJSON_IsObject(v))
-		for (const cJSON *it = v->child; it != NULL; it = it->next)
-			if (holds_placeholder(it))
-				return true;
-	return false;
-}
-
 /*
  * Whether a secret setting can have changed. The server shows a set secret
  * as the placeholder, so before and after cannot be compared for it; but
@@ -844,8 +832,10 @@ secret_changed(const cJSON *b, const cJSON *a, const cJSON *p)
 		return false;
 	if (b != NULL && cJSON_Compare(b, p, true))
 		return false;
-	if (b != NULL && a != NULL && !holds_placeholder(b) &&
-	    !holds_placeholder(a) && cJSON_Compare(b, a, true))
+	if (b != NULL && a != NULL &&
+	    !mm_config_has_placeholder((const struct mm_json *)b) &&
+	    !mm_config_has_placeholder((const struct mm_json *)a) &&
+	    cJSON_Compare(b, a, true))
 		return false;
 	return true;
 }

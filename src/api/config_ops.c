@@ -151,6 +151,12 @@ has_placeholder(const cJSON *v)
 	return false;
 }
 
+bool
+mm_config_has_placeholder(const struct mm_json *v)
+{
+	return has_placeholder((const cJSON *)v);
+}
+
 /* Maps the server replaces wholesale, keyed by plugin id. */
 static bool
 is_plugin_map(const char *path)
