@@ -991,18 +991,17 @@ flush:
 		__fpurge(ctx->out.out);
 		if (rc == MM_OK)
 			rc = mm_error_set(err, MM_ERR_CANCELLED, "cancelled");
-	} else if (mm_out_fflush(&ctx->out) != 0 && errno != EPIPE &&
-		   rc == MM_OK)
+	} else if ((mm_out_fflush(&ctx->out) != 0 ||
+		    (help_out && ferror(ctx->out.out))) &&
+		   errno != EPIPE && rc == MM_OK) {
+		/* Help and --version write with stdio directly: for them the
+		 * stream's error flag counts too, with errno from the failed
+		 * write or flush. */
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
 				  strerror(errno));
-	else if (ctx->out.write_failed && rc == MM_OK)
+	} else if (ctx->out.write_failed && rc == MM_OK) {
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output");
-	else if (help_out && ferror(ctx->out.out) && errno != EPIPE &&
-		 rc == MM_OK)
-		/* Help and --version write with stdio directly: the stream's
-		 * error flag, with errno from the failed write or flush. */
-		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
-				  strerror(errno));
+	}
 out:
 	ctx->globals = NULL;
 	mm_args_free(cbag);
