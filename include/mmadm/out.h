@@ -120,6 +120,8 @@ void mm_note(struct mm_out *o, const char *fmt, ...)
  * tabs and newlines are escaped too when one_line is set. Appends.
  */
 bool mm_out_escape(const char *s, bool one_line, struct mm_buf *out);
+/* Whether s holds one of the invisible characters mm_out_escape shows. */
+bool mm_out_has_invisible(const char *s);
 /* Display width of a UTF-8 string (wide CJK = 2, combining = 0). */
 size_t mm_out_width(const char *s);
 

@@ -267,6 +267,24 @@ invisible(uint32_t cp)
 }
 
 bool
+mm_out_has_invisible(const char *s)
+{
+	const unsigned char *p = (const unsigned char *)s;
+
+	if (s == NULL)
+		return false;
+	for (; *p != '\0'; p++) {
+		uint32_t cp;
+
+		/* Every one of them starts with one of these bytes. */
+		if ((*p == 0xd8 || *p == 0xe2 || *p == 0xef) &&
+		    utf8_decode(p, &cp) > 1 && invisible(cp))
+			return true;
+	}
+	return false;
+}
+
+bool
 mm_out_escape(const char *s, bool one_line, struct mm_buf *out)
 {
 	const unsigned char *p = (const unsigned char *)s;

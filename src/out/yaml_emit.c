@@ -4,6 +4,7 @@
  * type ("true", "123", "null", "", "yes", ...) are double-quoted; invalid
  * UTF-8 (which libyaml refuses) becomes U+FFFD.
  */
+#include "mmadm/out.h"
 #include "mmadm/yaml.h"
 
 #include <stdint.h>
@@ -217,6 +218,26 @@ emit_node(struct emit *e, const struct mm_json *j)
 	}
 }
 
+/* Does any string or key of j hold an invisible character (a bidi
+ * override, a zero-width space...)? */
+static bool
+any_invisible(const struct mm_json *j)
+{
+	enum mm_json_type t = mm_json_type(j);
+
+	if (t == MM_JSON_STRING)
+		return mm_out_has_invisible(mm_json_string(j));
+	if (t != MM_JSON_OBJECT && t != MM_JSON_ARRAY)
+		return false;
+	for (const struct mm_json *m = mm_json_first(j); m != NULL;
+	     m = mm_json_next(m))
+		if ((t == MM_JSON_OBJECT &&
+		     mm_out_has_invisible(mm_json_key(m))) ||
+		    any_invisible(m))
+			return true;
+	return false;
+}
+
 bool
 mm_yaml_emit(const struct mm_json *doc, struct mm_buf *out)
 {
@@ -231,7 +252,10 @@ mm_yaml_emit(const struct mm_json *doc, struct mm_buf *out)
 	if (!yaml_emitter_initialize(&e.emitter))
 		return false;
 	yaml_emitter_set_output(&e.emitter, emit_write, &e);
-	yaml_emitter_set_unicode(&e.emitter, 1);
+	/* libyaml writes printable non-ASCII as it is, and to YAML a bidi
+	 * override is printable. A document that holds one is written with
+	 * every non-ASCII character escaped (the same values). */
+	yaml_emitter_set_unicode(&e.emitter, !any_invisible(doc));
 	yaml_emitter_set_indent(&e.emitter, 2);
 	yaml_emitter_set_width(&e.emitter, -1);
 	yaml_emitter_set_break(&e.emitter, YAML_LN_BREAK);

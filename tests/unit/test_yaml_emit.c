@@ -136,6 +136,11 @@ test_unsafe_text(void **state)
 	      "\"é\"]",
 	      "- \"\\e[31mred\"\n- \"\\x9B2J\"\n- \"tab\\there\"\n- 日本\n"
 	      "- é\n");
+	/* A bidi override or zero-width space anywhere: every non-ASCII
+	 * character is escaped, the values stay the same. */
+	check("[\"x\\u202ey\",\"日本\"]",
+	      "- \"x\\u202Ey\"\n- \"\\u65E5\\u672C\"\n");
+	check("{\"a\\u200bb\":1}", "\"a\\u200Bb\": 1\n");
 	assert_true(mm_json_set_string(obj, "k\xff", "bad\xc3(x"));
 	assert_true(mm_yaml_emit(obj, &b));
 	assert_string_equal(mm_buf_str(&b),
