@@ -77,7 +77,12 @@ struct mm_repl {
 	char prompt[256];
 	char where[512]; /* "FILE:LINE" in script mode */
 	bool reported;   /* the failure returned was already reported */
+	int depth;       /* scripts run from scripts: 0 for the outermost */
 };
+
+/* Scripts may run scripts (shell --file inside a script), to this depth:
+ * deeper is taken for a script that runs itself. */
+#define REPL_MAX_DEPTH 16
 
 /* ---- Ctrl-C ------------------------------------------------------------ */
 
@@ -946,7 +951,13 @@ mm_repl_run(struct mm_ctx *ctx, const char *file, bool keep_going,
 		return mm_error_set(err, MM_ERR_USAGE,
 				    "already in the shell (to run a script "
 				    "here: shell --file FILE)");
+	if (outer != NULL && outer->depth + 1 > REPL_MAX_DEPTH)
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "scripts nest more than %d deep: does "
+				    "%s run itself?",
+				    REPL_MAX_DEPTH, file);
 	memset(&r, 0, sizeof(r));
+	r.depth = outer != NULL ? outer->depth + 1 : 0;
 	r.ctx = ctx;
 	r.interactive = file == NULL && ctx->in_tty;
 	if (outer == NULL) {

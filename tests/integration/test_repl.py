@@ -306,6 +306,24 @@ class TestScriptMode(MmadmTestCase):
         # GETs keep sharing a connection.
         self.assertLessEqual(self.server.stats()["connections"], 3)
 
+    def test_script_that_runs_itself(self):
+        # It used to recurse until the stack overflowed (SIGSEGV).
+        script = os.path.join(self.home, "rec.txt")
+        other = os.path.join(self.home, "ping.txt")
+        with open(script, "w") as f:
+            f.write("shell --file %s\n" % script)
+        with open(other, "w") as f:
+            f.write("system ping\n")
+        r = self.run_mmadm("shell", "--file", script, env=self.admin_env())
+        self.assertEqual(r.rc, 2, r)
+        self.assertEqual(r.err.count("\n"), 1, r.err)
+        self.assertIn("scripts nest more than 16 deep", r.err)
+        self.assertEqual(r.out, "")
+        # A script that runs another one is fine.
+        r = self.run_mmadm("shell", input="shell --file %s\n" % other,
+                           env=self.admin_env())
+        self.assertEqual((r.rc, r.out, r.err), (0, "OK\n", ""))
+
     def test_file_stops_at_first_failure(self):
         script = os.path.join(self.home, "batch.txt")
         with open(script, "w") as f:
