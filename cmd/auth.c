@@ -8,14 +8,18 @@
 
 /* ---- shared ---- */
 
+/* Load the profiles file; with update, under the writers' lock (held
+ * until mm_profiles_release), except in a dry run, which writes nothing. */
 static enum mm_result
 load_profiles(struct mm_ctx *ctx, struct mm_profiles *p, const char **path,
-	      struct mm_error *err)
+	      bool update, struct mm_error *err)
 {
 	memset(p, 0, sizeof(*p));
 	*path = mm_ctx_profiles_path(ctx, err);
 	if (*path == NULL)
 		return err->kind;
+	if (update && !ctx->dry_run)
+		return mm_profiles_load_for_update(*path, p, err);
 	return mm_profiles_load(*path, p, err);
 }
 
@@ -98,7 +102,7 @@ save_profile(struct mm_ctx *ctx, const struct mm_profile *prof,
 {
 	struct mm_profiles p;
 	const char *path;
-	enum mm_result rc = load_profiles(ctx, &p, &path, err);
+	enum mm_result rc = load_profiles(ctx, &p, &path, true, err);
 
 	if (rc == MM_OK && (!mm_profiles_put(&p, prof) ||
 			    !mm_profiles_set_active(&p, prof->name)))
@@ -375,7 +379,7 @@ auth_list_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	enum mm_result rc;
 
 	(void)args;
-	rc = load_profiles(ctx, &p, &path, err);
+	rc = load_profiles(ctx, &p, &path, false, err);
 	if (rc != MM_OK)
 		goto out;
 	cells = calloc(p.n * 5 + 1, sizeof(*cells));
@@ -421,7 +425,7 @@ auth_use_exec(struct mm_ctx *ctx, const struct mm_args *args,
 {
 	struct mm_profiles p;
 	const char *path, *name = mm_args_pos(args, 0);
-	enum mm_result rc = load_profiles(ctx, &p, &path, err);
+	enum mm_result rc = load_profiles(ctx, &p, &path, true, err);
 
 	if (rc == MM_OK && mm_profiles_find(&p, name) == NULL)
 		rc = mm_error_set(err, MM_ERR_CONFIG,
@@ -452,7 +456,7 @@ auth_remove_exec(struct mm_ctx *ctx, const struct mm_args *args,
 {
 	struct mm_profiles p;
 	const char *path, *name = mm_args_pos(args, 0);
-	enum mm_result rc = load_profiles(ctx, &p, &path, err);
+	enum mm_result rc = load_profiles(ctx, &p, &path, true, err);
 
 	if (rc == MM_OK && !mm_profiles_remove(&p, name))
 		rc = mm_error_set(err, MM_ERR_CONFIG,
@@ -543,7 +547,7 @@ auth_logout_exec(struct mm_ctx *ctx, const struct mm_args *args,
 				"changed");
 		return MM_OK;
 	}
-	rc = load_profiles(ctx, &p, &path, err);
+	rc = load_profiles(ctx, &p, &path, true, err);
 	pr = rc == MM_OK ? mm_profiles_find(&p, ctx->target.profile) : NULL;
 	if (pr != NULL && pr->token != NULL) {
 		struct mm_profile copy = *pr;

@@ -38,6 +38,7 @@ struct mm_profiles {
 	struct mm_profile *v;
 	size_t n;
 	char *active; /* name of the active profile or NULL */
+	int lock;     /* mm_profiles_load_for_update's lock: fd + 1, 0: none */
 };
 
 /* Path of the profiles file: $XDG_CONFIG_HOME/mmadm/config.yaml, else
@@ -53,6 +54,16 @@ enum mm_result mm_conf_path(mm_getenv_fn getenv_fn, char *buf, size_t size,
  */
 enum mm_result mm_profiles_load(const char *path, struct mm_profiles *out,
 				struct mm_error *err);
+/*
+ * Load for a change: first take the writers' lock (flock on ".NAME.lock"
+ * beside the file, 0600, directory made as for a save), so that two mmadm
+ * changing profiles at once cannot lose each other's change. Waits up to
+ * 10 s for another writer (then MM_ERR_CONFIG). mm_profiles_release lets
+ * go of the lock: release after the save.
+ */
+enum mm_result mm_profiles_load_for_update(const char *path,
+					   struct mm_profiles *out,
+					   struct mm_error *err);
 /* Atomic save: mkdir -p (0700), temp file 0600 in the same directory,
  * write, fsync, rename, fsync directory. */
 enum mm_result mm_profiles_save(const char *path, const struct mm_profiles *p,

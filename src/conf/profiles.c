@@ -16,6 +16,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -128,6 +129,9 @@ mm_profiles_release(struct mm_profiles *p)
 	p->v = NULL;
 	p->n = 0;
 	p->active = NULL;
+	if (p->lock > 0)
+		close(p->lock - 1); /* and with it the flock */
+	p->lock = 0;
 }
 
 struct mm_profile *
@@ -837,34 +841,96 @@ sync_dir(const char *dir, struct mm_error *err)
 	return MM_OK;
 }
 
+/* path's directory ("." or "/" for the short cases), into dir. */
+static bool
+dir_of(const char *path, struct mm_buf *dir, const char **base)
+{
+	const char *slash = strrchr(path, '/');
+
+	*base = slash != NULL ? slash + 1 : path;
+	if (slash == NULL)
+		return mm_buf_puts(dir, ".");
+	if (slash == path)
+		return mm_buf_puts(dir, "/");
+	return mm_buf_append(dir, path, (size_t)(slash - path));
+}
+
+#define LOCK_WAIT_MS 10000
+
+enum mm_result
+mm_profiles_load_for_update(const char *path, struct mm_profiles *out,
+			    struct mm_error *err)
+{
+	struct mm_buf dir = MM_BUF_INIT, lock = MM_BUF_INIT;
+	const char *base;
+	enum mm_result rc;
+	int fd = -1;
+
+	memset(out, 0, sizeof(*out));
+	if (!dir_of(path, &dir, &base) ||
+	    !mm_buf_printf(&lock, "%s/.%s.lock", mm_buf_str(&dir), base)) {
+		rc = mm_error_oom(err);
+		goto out;
+	}
+	rc = make_parents(dir.data, err);
+	if (rc != MM_OK)
+		goto out;
+	fd = open(lock.data, O_RDWR | O_CREAT | O_NOFOLLOW | O_CLOEXEC, 0600);
+	if (fd < 0) {
+		rc = mm_error_set(err, MM_ERR_IO, "cannot open %s: %s",
+				  lock.data, strerror(errno));
+		goto out;
+	}
+	for (int waited = 0; flock(fd, LOCK_EX | LOCK_NB) != 0; waited += 20) {
+		if (errno != EWOULDBLOCK && errno != EINTR) {
+			rc = mm_error_set(err, MM_ERR_IO, "cannot lock %s: %s",
+					  lock.data, strerror(errno));
+			goto out;
+		}
+		if (waited >= LOCK_WAIT_MS) {
+			rc = mm_error_set(err, MM_ERR_CONFIG,
+					  "another mmadm is changing %s: gave "
+					  "up after %d s (lock %s)",
+					  path, LOCK_WAIT_MS / 1000, lock.data);
+			goto out;
+		}
+		usleep(20000);
+	}
+	rc = mm_profiles_load(path, out, err);
+	if (rc == MM_OK) {
+		out->lock = fd + 1;
+		fd = -1;
+	}
+out:
+	if (fd >= 0)
+		close(fd);
+	mm_buf_release(&lock);
+	mm_buf_release(&dir);
+	return rc;
+}
+
 enum mm_result
 mm_profiles_save(const char *path, const struct mm_profiles *p,
 		 struct mm_error *err)
 {
 	struct mm_buf dir = MM_BUF_INIT, tmp = MM_BUF_INIT;
 	char iobuf[8192];
-	const char *slash, *base;
+	const char *base;
 	enum mm_result rc;
 	FILE *f = NULL;
-	bool created = false, ok;
+	bool created = false;
 	int fd, e;
 
 	rc = check_set(path, p, err);
 	if (rc != MM_OK)
 		return rc;
-	slash = strrchr(path, '/');
-	base = slash != NULL ? slash + 1 : path;
-	if (*base == '\0')
-		return mm_error_set(err, MM_ERR_IO,
-				    "cannot write %s: not a file name", path);
-	if (slash == NULL)
-		ok = mm_buf_puts(&dir, ".");
-	else if (slash == path)
-		ok = mm_buf_puts(&dir, "/");
-	else
-		ok = mm_buf_append(&dir, path, (size_t)(slash - path));
-	if (!ok) {
+	if (!dir_of(path, &dir, &base)) {
 		rc = mm_error_oom(err);
+		goto out;
+	}
+	if (*base == '\0') {
+		rc = mm_error_set(err, MM_ERR_IO,
+				  "cannot write %s: not a file name", path);
 		goto out;
 	}
 	rc = make_parents(dir.data, err);

@@ -455,6 +455,25 @@ class TestAuth(Base):
         r = self.ok(self.run_mmadm("shell", input="use a\nsystem ping\n", env=env))
         self.assertIn("OK", r.out)
 
+    def test_parallel_profile_changes_are_all_kept(self):
+        # Each writer reads, changes and renames the file: without the
+        # lock, the last rename won and earlier profiles were lost while
+        # every process said it had saved.
+        tok = self.write("tok", ADMIN_TOKEN + "\n")
+        wrapper = shlex.split(os.environ.get("MMADM_WRAPPER", ""))
+        procs = [subprocess.Popen(wrapper + [mmadm_bin(), "-q", "auth", "add-token",
+                                             self.server.url, "--name", "p%d" % i,
+                                             "--token-file", tok],
+                                  stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                                  env=self.base_env(), cwd=self.home)
+                 for i in range(12)]
+        for p in procs:
+            err = p.communicate(timeout=120)[1]
+            self.assertEqual(p.returncode, 0, err)
+        r = self.ok(self.run_mmadm("auth", "list", "-o", "plain"))
+        names = sorted(l.split("\t")[1] for l in r.out.splitlines())
+        self.assertEqual(names, sorted("p%d" % i for i in range(12)))
+
     def test_token_stays_home(self):
         self.ok(self.login())
         other = StandinServer()

@@ -17,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <sys/types.h>
 #include <unistd.h>
@@ -434,6 +435,47 @@ test_save_existing_dir_mode_kept(void **state)
 	assert_int_equal(mm_profiles_save("rel.yaml", &p, &err), MM_OK);
 	assert_int_equal(stat(tpath("shared/rel.yaml"), &st), 0);
 	assert_int_equal(chdir("/"), 0);
+}
+
+/* Writers hold an flock on ".NAME.lock" from the load to the release. */
+static void
+test_load_for_update_locks(void **state)
+{
+	struct mm_profiles p;
+	struct mm_error err;
+	struct stat st;
+	int fd;
+
+	(void)state;
+	mm_error_clear(&err);
+	/* The directory is made as for a save; a missing file is empty. */
+	assert_int_equal(
+		mm_profiles_load_for_update(tpath("lk/sub/c.yaml"), &p, &err),
+		MM_OK);
+	assert_int_equal(p.n, 0);
+	assert_int_equal(stat(tpath("lk/sub/.c.yaml.lock"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0600);
+	assert_int_equal(stat(tpath("lk/sub"), &st), 0);
+	assert_int_equal(st.st_mode & 07777, 0700);
+	fd = open(tpath("lk/sub/.c.yaml.lock"), O_RDWR | O_CLOEXEC);
+	assert_true(fd >= 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), -1);
+	assert_int_equal(errno, EWOULDBLOCK);
+	assert_int_equal(mm_profiles_save(tpath("lk/sub/c.yaml"), &p, &err),
+			 MM_OK);
+	mm_profiles_release(&p);
+	assert_int_equal(p.lock, 0);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	close(fd);
+	/* A file that fails to load leaves no lock behind. */
+	assert_int_equal(chmod(tpath("lk/sub/c.yaml"), 0644), 0);
+	assert_int_equal(
+		mm_profiles_load_for_update(tpath("lk/sub/c.yaml"), &p, &err),
+		MM_ERR_CONFIG);
+	assert_int_equal(p.lock, 0);
+	fd = open(tpath("lk/sub/.c.yaml.lock"), O_RDWR | O_CLOEXEC);
+	assert_int_equal(flock(fd, LOCK_EX | LOCK_NB), 0);
+	close(fd);
 }
 
 static void
@@ -1491,6 +1533,7 @@ main(void)
 		T(test_set_operations),
 		T(test_round_trip),
 		T(test_save_existing_dir_mode_kept),
+		T(test_load_for_update_locks),
 		T(test_save_fixes_loose_file),
 		T(test_save_failures),
 		T(test_load_missing_and_empty),
