@@ -92,12 +92,22 @@ struct mm_page_req {
 	const char *page_param;     /* NULL = "page" */
 	const char *per_page_param; /* NULL = "per_page" */
 	const char *items_key; /* NULL = bare array, else the array's key */
+	/* MM_API_WANT_STRINGS / MM_API_WANT_OBJECTS: every page's items
+	 * must be such a list (else MM_ERR_RESPONSE, "unexpected
+	 * response"). 0 = any elements. */
+	unsigned flags;
+	/* Put in front of a MM_ERR_RESPONSE about a page (not JSON, not
+	 * a list, wrong elements); NULL = none. */
+	const char *shape_hint;
 };
 
 /*
  * GET the pages of a list: page, page+1, ... while `all` and the last page
  * was full. An empty page may be [] or null. One page is in memory at a
- * time. Items stream to item_fn; page_fn runs after each page.
+ * time. Items stream to item_fn; page_fn runs after each page. A full
+ * page byte for byte the same as the one before (a server ignoring the
+ * page parameter) stops the loop with MM_ERR_RESPONSE before its items
+ * are passed on.
  */
 enum mm_result mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 			    mm_item_fn item_fn, mm_page_fn page_fn, void *ud,

@@ -437,11 +437,8 @@ mm_api_raw_paginate(struct mm_client *c, const char *path, mm_item_fn item_fn,
 	if (req.per_page <= 0 || req.per_page > MM_MAX_PER_PAGE)
 		req.per_page = MM_MAX_PER_PAGE;
 	req.all = true;
+	req.shape_hint = "--paginate needs an endpoint that answers a list";
 	rc = mm_api_paged(c, &req, item_fn, page_fn, ud, err);
-	if (rc == MM_ERR_RESPONSE)
-		mm_error_prefix(err,
-				"--paginate needs an endpoint that answers "
-				"a list");
 out:
 	free(page);
 	free(per);

@@ -65,6 +65,33 @@ class ListFailure(MmadmTestCase):
         self.assertEqual(len(r.out.splitlines()), 2)  # header and the row
         self.assertTrue(r.out.startswith("TIME"))
 
+    def test_a_repeated_full_page_stops_the_loop(self):
+        # A server that ignores the page parameter answers the same 200
+        # items for every page: the loop stops at page 1 instead of
+        # printing rows for ever.
+        item = '{"id":"a","create_at":1,"user_id":"u","action":"/x","extra_info":"",' \
+               '"ip_address":"","session_id":""}'
+        cases = [
+            (r"^/api/v4/audits$", "/api/v4/audits",
+             ("-o", "plain", "system", "audits", "--all")),
+            (r"^/api/v4/audits$", "/api/v4/audits",
+             ("api", "GET", "/audits", "--paginate", "--jq", "length")),
+            (r"^/api/v4/plugins/marketplace$", "/api/v4/plugins/marketplace",
+             ("-o", "plain", "plugin", "marketplace", "list", "--all")),
+        ]
+        for regex, path, cmd in cases:
+            with self.subTest(cmd=cmd):
+                self.server.reset()
+                self.server.add_fault(path_regex=regex, method="GET", status=200,
+                                      body="[", repeat=item + ",", repeat_count=199,
+                                      suffix=item + "]")
+                r = self.admin(*cmd, timeout=20)
+                self.fails(r, 11, "the same page twice", "stopping")
+                self.assertNotIn("--paginate needs", r.err)
+                self.assertEqual(len(self.server.find_requests("GET", path)), 2)
+                if cmd[0] == "-o":
+                    self.assertEqual(len(r.out.splitlines()), 200)
+
     def test_fleet_failed_member_has_no_result(self):
         os.makedirs(os.path.join(self.xdg_config_home, "mmadm"), mode=0o700)
         path = os.path.join(self.xdg_config_home, "mmadm", "config.yaml")

@@ -278,6 +278,40 @@ test_call_and_paginate(void **state)
 			 MM_ERR_RESPONSE);
 	assert_non_null(strstr(err.message, "--paginate"));
 	assert_string_equal(f.paths[0], "GET /api/v4/l?page=3&per_page=200");
+	/* a server answering the same full page for every page: stopped at
+	 * the second, whose rows are not passed on */
+	memset(&f, 0, sizeof(f));
+	f.status = 200;
+	f.ctype = "application/json";
+	f.reply = "[{\"n\":1},{\"n\":2}]";
+	items = 0;
+	assert_int_equal(mm_api_raw_paginate(&c, "/api/v4/l?per_page=2",
+					     count_item, NULL, NULL, &err),
+			 MM_ERR_RESPONSE);
+	assert_int_equal(f.calls, 2);
+	assert_int_equal(items, 2);
+	assert_non_null(strstr(err.message, "the same page twice"));
+	assert_null(strstr(err.message, "--paginate"));
+	/* a list of the wrong elements, with the flag */
+	{
+		struct mm_page_req pr;
+
+		memset(&f, 0, sizeof(f));
+		f.status = 200;
+		f.ctype = "application/json";
+		f.reply = "[{\"n\":1},2]";
+		memset(&pr, 0, sizeof(pr));
+		pr.path = "/api/v4/l";
+		pr.per_page = 2;
+		pr.all = true;
+		pr.flags = MM_API_WANT_OBJECTS;
+		items = 0;
+		assert_int_equal(
+			mm_api_paged(&c, &pr, count_item, NULL, NULL, &err),
+			MM_ERR_RESPONSE);
+		assert_int_equal(items, 0);
+		assert_non_null(strstr(err.message, "unexpected response"));
+	}
 }
 
 /* ---- events ---- */
