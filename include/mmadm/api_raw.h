@@ -21,8 +21,9 @@ enum mm_result mm_api_raw_method(const char *in, char *buf, size_t size,
 				 struct mm_error *err);
 
 /* "/users/me", "users/me" or "/api/v4/users/me" (query kept) ->
- * "/api/v4/users/me". A full URL, spaces or control characters are
- * MM_ERR_USAGE. */
+ * "/api/v4/users/me". A full URL, spaces or control characters, and a
+ * "." or ".." segment (plain or percent-encoded: it would leave /api/v4)
+ * are MM_ERR_USAGE. */
 enum mm_result mm_api_raw_path(const char *in, struct mm_buf *out,
 			       struct mm_error *err);
 

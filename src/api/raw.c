@@ -24,6 +24,52 @@ mm_api_raw_method(const char *in, char *buf, size_t size, struct mm_error *err)
 			    in);
 }
 
+/* The byte at s (a character or a %XX escape) and its length. */
+static int
+path_char(const char *s, size_t *len)
+{
+	static const char hex[] = "0123456789abcdef";
+	const char *hi, *lo;
+
+	*len = 1;
+	if (s[0] != '%' || s[1] == '\0' || s[2] == '\0')
+		return (unsigned char)s[0];
+	hi = strchr(hex, tolower((unsigned char)s[1]));
+	lo = strchr(hex, tolower((unsigned char)s[2]));
+	if (hi == NULL || lo == NULL)
+		return (unsigned char)s[0];
+	*len = 3;
+	return (int)((hi - hex) * 16 + (lo - hex));
+}
+
+/* True when the path part of p (before any '?') has a "." or ".."
+ * segment, also written with %2e, or split by an encoded '/' or '\':
+ * libcurl and the server's router resolve those, and the request would
+ * leave /api/v4. */
+static bool
+has_dot_segment(const char *p)
+{
+	size_t dots = 0, other = 0;
+
+	for (;;) {
+		size_t len = 1;
+		int ch = *p == '\0' || *p == '?' ? '/' : path_char(p, &len);
+
+		if (ch == '/' || ch == '\\') {
+			if (dots > 0 && dots <= 2 && other == 0)
+				return true;
+			if (*p == '\0' || *p == '?')
+				return false;
+			dots = other = 0;
+		} else if (ch == '.') {
+			dots++;
+		} else {
+			other++;
+		}
+		p += len;
+	}
+}
+
 enum mm_result
 mm_api_raw_path(const char *in, struct mm_buf *out, struct mm_error *err)
 {
@@ -45,6 +91,12 @@ mm_api_raw_path(const char *in, struct mm_buf *out, struct mm_error *err)
 				"them)");
 	if (*p == '\0')
 		return mm_error_set(err, MM_ERR_USAGE, "PATH is empty");
+	if (has_dot_segment(p))
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "PATH is an endpoint under /api/v4: '.' "
+				    "and '..' segments (also as %%2e) are not "
+				    "allowed, not '%.60s'",
+				    in);
 	while (p[0] == '/' && p[1] == '/')
 		p++;
 	if (strncmp(p, "/api/v4/", 8) == 0 || strcmp(p, "/api/v4") == 0)

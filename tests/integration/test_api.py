@@ -132,6 +132,26 @@ class TestApi(MmadmTestCase):
             self.assertEqual(r.rc, 2, args)
         self.assertEqual(self.server.find_requests("GET", "/api/v4/users/me"), [])
 
+    def test_dot_segments_never_leave_api_v4(self):
+        # libcurl resolves dot segments: /../../etc/passwd went to
+        # /etc/passwd (the web app) with the bearer token.
+        self.server.clear_log()
+        for path in ("/../../etc/passwd", "/users/../../../x", "/./users/me",
+                     "/%2e%2e/%2E%2e/etc/passwd", "/users/.%2e", "/users/..%2fx",
+                     "/api/v4/.."):
+            for extra in ((), ("--paginate",)):
+                with self.subTest(path=path, extra=extra):
+                    r = self.api("GET", path, *extra)
+                    self.fails(r, 2, "'..' segments")
+                    self.assertEqual(r.out, "")
+        r = self.api("POST", "/../../logs", "-f", "level=info")
+        self.fails(r, 2, "'..' segments")
+        self.assertEqual(self.server.request_log(), [])
+        # a dot that is not a whole segment is an ordinary path
+        r = self.api("GET", "/users/me..x")
+        self.assertEqual(r.rc, 6, r.err)
+        self.assertEqual(len(self.server.find_requests("GET", "/api/v4/users/me..x")), 1)
+
     def test_retries_like_any_command(self):
         self.server.add_fault(path_regex="/users/me", status=503, times=1,
                               body={"id": "x", "message": "busy", "status_code": 503})

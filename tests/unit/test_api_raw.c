@@ -59,6 +59,26 @@ test_path(void **state)
 	check_path("/a b", NULL);
 	check_path("/a\tb", NULL);
 	check_path("", NULL);
+	/* dot segments would leave /api/v4 (libcurl resolves them) */
+	check_path("/../../etc/passwd", NULL);
+	check_path("/users/..", NULL);
+	check_path("/users/./me", NULL);
+	check_path(".", NULL);
+	check_path("..", NULL);
+	check_path("/api/v4/../x", NULL);
+	check_path("/%2e%2E/x", NULL);
+	check_path("/.%2e/x", NULL);
+	check_path("/%2E/x", NULL);
+	check_path("/users/..%2fx", NULL);
+	check_path("/users/..%5Cx", NULL);
+	check_path("/users/..?x=1", NULL);
+	/* dots that are no segment, or only in the query, are fine */
+	check_path("/files/a..b", "/api/v4/files/a..b");
+	check_path("/x/...", "/api/v4/x/...");
+	check_path("/x/.hidden", "/api/v4/x/.hidden");
+	check_path("/x?next=../y", "/api/v4/x?next=../y");
+	check_path("/x/%2e%2e%2e", "/api/v4/x/%2e%2e%2e");
+	check_path("/x/%252e%252e", "/api/v4/x/%252e%252e");
 }
 
 static struct mm_json *
