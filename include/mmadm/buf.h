@@ -74,8 +74,13 @@ bool mm_output_busy(void);
 const char *mm_stdin_reserve(const char *holder);
 enum mm_result mm_read_file(const char *path, size_t max, struct mm_buf *out,
 			    struct mm_error *err);
+/* Offset of the first byte of s[0..n) that starts no valid UTF-8
+ * sequence (overlong, surrogate, above U+10FFFF, truncated); n when all
+ * of it is valid. A NUL byte is valid here. */
+size_t mm_utf8_invalid_at(const char *s, size_t n);
 /* Read a one-line secret from a file or "-" (stdin); trailing newline
- * stripped; empty is an error. */
+ * stripped; empty, a NUL byte or another control character (which would
+ * cut it short or corrupt a header) is a usage error. */
 enum mm_result mm_read_secret_file(const char *path, struct mm_buf *out,
 				   const char *what, struct mm_error *err);
 

@@ -157,6 +157,31 @@ field_release(struct field *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/* A field's value is a JSON string: the file must be UTF-8 text. A NUL
+ * would cut it short. */
+static enum mm_result
+file_text_check(const char *path, const struct mm_buf *text,
+		struct mm_error *err)
+{
+	const char *name = strcmp(path, "-") == 0 ? "standard input" : path;
+	const char *nul = memchr(text->data, '\0', text->len);
+	size_t bad = mm_utf8_invalid_at(text->data, text->len);
+
+	if (nul != NULL && (size_t)(nul - text->data) < bad)
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "%s has a NUL byte at offset %zu: a field "
+				    "is text; send raw bytes as the body with "
+				    "--input",
+				    name, (size_t)(nul - text->data));
+	if (bad < text->len)
+		return mm_error_set(err, MM_ERR_USAGE,
+				    "%s is not valid UTF-8 at offset %zu: a "
+				    "field is text; send raw bytes as the body "
+				    "with --input",
+				    name, bad);
+	return MM_OK;
+}
+
 static enum mm_result
 field_parse(const struct mm_raw_field *rf, struct field *f,
 	    struct mm_error *err)
@@ -207,6 +232,14 @@ field_parse(const struct mm_raw_field *rf, struct field *f,
 			mm_buf_wipe(&text);
 			field_release(f);
 			mm_error_prefix(err, "%s %.*s", opt, (int)(eq - spec),
+					spec);
+			return rc;
+		}
+		rc = file_text_check(eq + 2, &text, err);
+		if (rc != MM_OK) {
+			mm_buf_wipe(&text);
+			field_release(f);
+			mm_error_prefix(err, "%s %.*s=@", opt, (int)(eq - spec),
 					spec);
 			return rc;
 		}

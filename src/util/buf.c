@@ -320,6 +320,43 @@ out:
 	return rc;
 }
 
+size_t
+mm_utf8_invalid_at(const char *str, size_t n)
+{
+	const unsigned char *s = (const unsigned char *)str;
+	size_t i = 0;
+
+	while (i < n) {
+		size_t len;
+		uint32_t c;
+
+		if (s[i] < 0x80) {
+			i++;
+			continue;
+		}
+		if (s[i] >= 0xc2 && s[i] <= 0xdf)
+			len = 2, c = s[i] & 0x1f;
+		else if (s[i] >= 0xe0 && s[i] <= 0xef)
+			len = 3, c = s[i] & 0x0f;
+		else if (s[i] >= 0xf0 && s[i] <= 0xf4)
+			len = 4, c = s[i] & 0x07;
+		else
+			return i;
+		if (len > n - i)
+			return i;
+		for (size_t k = 1; k < len; k++) {
+			if ((s[i + k] & 0xc0) != 0x80)
+				return i;
+			c = (c << 6) | (s[i + k] & 0x3f);
+		}
+		if ((len == 3 && c < 0x800) || (len == 4 && c < 0x10000) ||
+		    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
+			return i;
+		i += len;
+	}
+	return n;
+}
+
 enum mm_result
 mm_read_secret_file(const char *path, struct mm_buf *out, const char *what,
 		    struct mm_error *err)
@@ -340,5 +377,18 @@ mm_read_secret_file(const char *path, struct mm_buf *out, const char *what,
 			err, MM_ERR_USAGE,
 			"the %s from %s has more than one line", what,
 			strcmp(path, "-") == 0 ? "standard input" : path);
+	/* A NUL would silently cut the secret short. */
+	for (size_t i = 0; i < out->len; i++) {
+		unsigned char ch = (unsigned char)out->data[i];
+
+		if (ch < 0x20 || ch == 0x7f)
+			return mm_error_set(
+				err, MM_ERR_USAGE,
+				"the %s from %s has %s at offset %zu", what,
+				strcmp(path, "-") == 0 ? "standard input"
+						       : path,
+				ch == 0 ? "a NUL byte" : "a control character",
+				i);
+	}
 	return MM_OK;
 }

@@ -69,6 +69,31 @@ class TestApi(MmadmTestCase):
         self.assertEqual(json.loads(shown), {"ids": ["a", "b"], "text": "line one\nline two\n"})
         self.assertEqual(self.server.find_requests("PUT"), [])
 
+    def test_file_fields_must_be_text(self):
+        # a NUL cut the value short ("abc"), invalid UTF-8 went out raw
+        # inside a JSON string
+        nul = os.path.join(self.home, "nul.bin")
+        with open(nul, "wb") as f:
+            f.write(b"abc\0def")
+        bad = os.path.join(self.home, "latin1.txt")
+        with open(bad, "wb") as f:
+            f.write(b"caf\xe9 ok")
+        self.server.clear_log()
+        r = self.api("POST", "/logs", "-F", "message=@" + nul, "-f", "level=info")
+        self.fails(r, 2, nul, "NUL byte at offset 3", "--input")
+        r = self.api("POST", "/logs", "-F", "message=@" + bad, "-f", "level=info")
+        self.fails(r, 2, bad, "not valid UTF-8 at offset 3", "--input")
+        r = self.api("POST", "/logs", "-F", "message=@-", "-f", "level=info",
+                     input=b"x\xff")
+        self.fails(r, 2, "standard input", "offset 1")
+        self.assertEqual(self.server.request_log(), [])
+        good = os.path.join(self.home, "utf8.txt")
+        with open(good, "wb") as f:
+            f.write("caf\u00e9\n".encode())
+        self.ok(self.api("POST", "/logs", "-F", "message=@" + good, "-f", "level=info"))
+        e = self.server.find_requests("POST", "/api/v4/logs")[0]
+        self.assertEqual(json.loads(e["body"])["message"], "caf\u00e9\n")
+
     def test_input_file_and_stdin(self):
         path = os.path.join(self.home, "patch.json")
         with open(path, "w") as f:

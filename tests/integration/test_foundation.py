@@ -391,6 +391,17 @@ class TestAuth(Base):
                    "api.user.check_user_mfa.bad_code.app_error")
         self.ok(self.login("m", "mfaadmin", "Mfa-admin-pass1", "--mfa", "123456"))
 
+    def test_token_file_with_a_nul_is_refused(self):
+        # the token was cut at the NUL and the rest silently dropped
+        tok = self.write("tok", ADMIN_TOKEN[:5] + "\0" + ADMIN_TOKEN[5:] + "\n")
+        self.server.clear_log()
+        self.fails(self.run_mmadm("auth", "add-token", self.server.url, "--name", "a",
+                                  "--token-file", tok), 2, tok, "NUL byte at offset 5")
+        self.fails(self.run_mmadm("auth", "add-token", self.server.url, "--name", "a",
+                                  "--token-stdin", input="ab\x07cd\n"), 2,
+                   "standard input", "control character at offset 2")
+        self.assertEqual(self.server.request_log(), [])
+
     def test_add_token_use_remove(self):
         tok = self.write("tok", ADMIN_TOKEN + "\n")
         r = self.ok(self.run_mmadm("auth", "add-token", self.server.url, "--name", "a",

@@ -661,6 +661,19 @@ class TestRaw(RCCase):
                            tfile, env={"MMADM_URL": self.server.url})
         self.assertOk(r)
 
+    def test_token_file_with_nul_or_control_characters(self):
+        rid, tok, _ = self.peer()
+        self.server.clear_log()
+        for data in (tok[:2].encode() + b"\0" + tok[2:].encode() + b"\n",
+                     tok.encode() + b"\x1b[0m\n"):
+            with self.subTest(data=data):
+                bad = self.write("bad.txt", data)
+                r = self.assertFails(self.rc("remotecluster", "raw", "ping", "--remote-id", rid,
+                                             "--token-file", bad), "usage", text=bad)
+                self.assertRegex(r.err, r"(NUL byte|control character) at offset \d+")
+                self.assertNotIn(tok, r.err)
+        self.assertEqual(self.server.request_log(), [])
+
     def test_msg_and_confirm(self):
         rid, tok, tfile = self.peer()
         payload = self.write("payload.yaml", "channel_id: abc\nposts: [1, 2]\n")

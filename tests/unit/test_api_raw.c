@@ -160,6 +160,99 @@ test_file_field(void **state)
 	assert_null(doc);
 }
 
+/* Write n bytes to a new temp file; its name in path. */
+static void
+temp_file(char *path, const char *data, size_t n)
+{
+	int fd;
+
+	strcpy(path, "/tmp/mmadm-raw-XXXXXX");
+	fd = mkstemp(path);
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, data, n), (ssize_t)n);
+	close(fd);
+}
+
+static void
+test_file_field_text_only(void **state)
+{
+	static const struct {
+		const char *data;
+		size_t n;
+		const char *want; /* NULL = refused */
+	} cases[] = {
+		{"abc\0def", 7, NULL},
+		{"ab\xff", 3, NULL},
+		{"\xc3\xa9t\xc3", 4, NULL}, /* truncated */
+		{"\xc0\xaf", 2, NULL},      /* overlong */
+		{"\xed\xa0\x80", 3, NULL},  /* surrogate */
+		{"\xc3\xa9t\xc3\xa9", 5, "{\"m\":\"\xc3\xa9t\xc3\xa9\"}"},
+		{"", 0, "{\"m\":\"\"}"},
+	};
+	char path[32], spec[64];
+	const char *s[1] = {spec};
+	const bool t[1] = {true};
+	struct mm_raw_field f = {spec, true};
+	struct mm_json *doc;
+	struct mm_error err;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		temp_file(path, cases[i].data, cases[i].n);
+		snprintf(spec, sizeof(spec), "m=@%s", path);
+		if (cases[i].want != NULL) {
+			doc = body(s, t, 1, MM_OK);
+			assert_json(doc, cases[i].want);
+			mm_json_free(doc);
+		} else {
+			mm_error_clear(&err);
+			doc = NULL;
+			assert_int_equal(mm_api_raw_body(&f, 1, &doc, &err),
+					 MM_ERR_USAGE);
+			assert_null(doc);
+			assert_non_null(strstr(err.message, path));
+			assert_non_null(strstr(err.message, "offset"));
+			assert_non_null(strstr(err.message, "--input"));
+		}
+		unlink(path);
+	}
+	temp_file(path, "abc\0", 4);
+	snprintf(spec, sizeof(spec), "m=@%s", path);
+	mm_error_clear(&err);
+	assert_int_equal(mm_api_raw_body(&f, 1, &doc, &err), MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "NUL byte at offset 3"));
+	unlink(path);
+}
+
+static void
+test_secret_file(void **state)
+{
+	char path[32];
+	struct mm_buf b = MM_BUF_INIT;
+	struct mm_error err;
+
+	(void)state;
+	mm_error_clear(&err);
+	temp_file(path, "tok\r\n", 5);
+	assert_int_equal(mm_read_secret_file(path, &b, "token", &err), MM_OK);
+	assert_string_equal(mm_buf_str(&b), "tok");
+	unlink(path);
+	mm_buf_reset(&b);
+	temp_file(path, "ab\0cd\n", 6);
+	assert_int_equal(mm_read_secret_file(path, &b, "token", &err),
+			 MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "NUL byte at offset 2"));
+	assert_null(strstr(err.message, "cd"));
+	unlink(path);
+	mm_buf_reset(&b);
+	temp_file(path, "ab\x1b[2Jcd", 8);
+	assert_int_equal(mm_read_secret_file(path, &b, "token", &err),
+			 MM_ERR_USAGE);
+	assert_non_null(strstr(err.message, "control character at offset 2"));
+	unlink(path);
+	mm_buf_wipe(&b);
+}
+
 static void
 test_query_fields(void **state)
 {
@@ -387,6 +480,8 @@ main(void)
 		cmocka_unit_test(test_path),
 		cmocka_unit_test(test_body_fields),
 		cmocka_unit_test(test_file_field),
+		cmocka_unit_test(test_file_field_text_only),
+		cmocka_unit_test(test_secret_file),
 		cmocka_unit_test(test_query_fields),
 		cmocka_unit_test(test_headers),
 		cmocka_unit_test(test_call_and_paginate),
