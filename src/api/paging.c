@@ -76,16 +76,20 @@ mm_api_paged(struct mm_client *c, const struct mm_page_req *r,
 			mm_json_free(doc);
 			return page_error(r, rc, err);
 		}
+		/* The caller's shape first: its message says what a page
+		 * should hold. */
+		if (items != NULL && r->flags != 0) {
+			rc = mm_api_check_shape(items, r->flags, err);
+			if (rc != MM_OK) {
+				mm_json_free(doc);
+				return page_error(r, rc, err);
+			}
+		}
 		if (items != NULL && mm_json_type(items) != MM_JSON_NULL &&
 		    mm_json_type(items) != MM_JSON_ARRAY) {
 			rc = mm_error_set(
 				err, MM_ERR_RESPONSE, "expected a list, got %s",
 				mm_json_type_name(mm_json_type(items)));
-			mm_json_free(doc);
-			return page_error(r, rc, err);
-		}
-		rc = mm_api_check_shape(items, r->flags, err);
-		if (rc != MM_OK) {
 			mm_json_free(doc);
 			return page_error(r, rc, err);
 		}

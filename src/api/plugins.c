@@ -57,6 +57,29 @@ mm_api_plugin_hint(enum mm_result rc, struct mm_error *err)
 	return rc;
 }
 
+/* The Manifest a successful install answers (201): an object with a
+ * string "id". Anything else is freed and MM_ERR_RESPONSE. */
+static enum mm_result
+want_manifest(struct mm_client *c, enum mm_result rc, struct mm_json **out,
+	      struct mm_error *err)
+{
+	enum mm_json_type t;
+
+	if (rc != MM_OK || c->dry_run)
+		return rc;
+	t = mm_json_type(*out);
+	if (t == MM_JSON_OBJECT &&
+	    mm_json_type(mm_json_get(*out, "id")) == MM_JSON_STRING)
+		return MM_OK;
+	mm_json_free(*out);
+	*out = NULL;
+	return mm_error_set(err, MM_ERR_RESPONSE,
+			    "unexpected response: expected a plugin manifest "
+			    "(an object with a string \"id\"), got %s",
+			    t == MM_JSON_OBJECT ? "an object without one"
+						: mm_json_type_name(t));
+}
+
 static const char *
 base_name(const char *path)
 {
@@ -98,9 +121,12 @@ mm_api_plugin_upload(struct mm_client *c, const struct mm_plugin_upload *u,
 	body.nparts = n;
 	body.progress = u->progress;
 	body.progress_ud = u->progress_ud;
-	rc = mm_api_plugin_hint(mm_api_send(c, "POST", "/api/v4/plugins", &body,
-					    0, out, NULL, err),
-				err);
+	rc = want_manifest(
+		c,
+		mm_api_plugin_hint(mm_api_send(c, "POST", "/api/v4/plugins",
+					       &body, 0, out, NULL, err),
+				   err),
+		out, err);
 	if (fclose(f) != 0 && rc == MM_OK)
 		rc = mm_error_set(err, MM_ERR_IO, "cannot close %s: %s",
 				  u->path, strerror(errno));
@@ -140,7 +166,7 @@ mm_api_plugin_install_url(struct mm_client *c, const char *url, bool force,
 	else
 		rc = mm_api_plugin_hint(rc, err);
 	mm_buf_release(&path);
-	return rc;
+	return want_manifest(c, rc, out, err);
 }
 
 /* method /plugins/{id}{suffix} with no body, answering OK. */
@@ -366,6 +392,7 @@ mm_api_marketplace_list_req(const struct mm_marketplace_filter *f,
 		return mm_error_oom(err);
 	req->path = mm_buf_str(path);
 	req->items_key = NULL;
+	req->flags = MM_API_WANT_OBJECTS; /* marketplace entries */
 	return MM_OK;
 }
 
@@ -390,6 +417,7 @@ mm_api_marketplace_install(struct mm_client *c, const char *id,
 					       "/api/v4/plugins/marketplace",
 					       body, 0, out, NULL, err),
 				err);
+	rc = want_manifest(c, rc, out, err);
 	mm_json_free(body);
 	return rc;
 }

@@ -379,18 +379,9 @@ enum mm_result
 mm_api_system_schema_version(struct mm_client *c, struct mm_json **out,
 			     struct mm_error *err)
 {
-	enum mm_result rc =
-		mm_api_request(c, "GET", "/api/v4/system/schema/version", NULL,
-			       0, out, NULL, err);
-
-	if (rc == MM_OK && mm_json_type(*out) != MM_JSON_ARRAY &&
-	    mm_json_type(*out) != MM_JSON_NULL) {
-		mm_json_free(*out);
-		*out = NULL;
-		rc = mm_error_set(err, MM_ERR_RESPONSE,
-				  "expected a list of migrations");
-	}
-	return rc;
+	/* A list of {"version": int, "name": string} migrations. */
+	return mm_api_request(c, "GET", "/api/v4/system/schema/version", NULL,
+			      MM_API_WANT_OBJECTS, out, NULL, err);
 }
 
 bool

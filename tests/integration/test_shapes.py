@@ -1,6 +1,10 @@
 """A read whose 2xx answer has the wrong JSON shape ends with exit 11 and
 one line, never with blank or made-up rows and exit 0."""
+import base64
+import io
 import json
+import os
+import tarfile
 import unittest
 
 from harness import MmadmTestCase
@@ -16,6 +20,9 @@ READS = [
     (("system", "onboarding"), "an object"),
     (("system", "upgrade-to-enterprise-status"), "an object"),
     (("system", "server-busy"), "an object"),
+    (("db", "schema-version"), "a list of objects"),
+    (("plugin", "marketplace", "list"), "a list of objects"),
+    (("plugin", "marketplace", "list", "--all"), "a list of objects"),
 ]
 
 WRONG = {
@@ -57,6 +64,56 @@ class Shapes(MmadmTestCase):
                     with self.subTest(cmd=cmd, body=body, fmt=fmt):
                         r = self.fails(self.admin("-o", fmt, *cmd), 11,
                                        "unexpected response: expected " + shape)
+                        self.assertEqual(r.out, "")
+
+
+class PluginInstallShapes(MmadmTestCase):
+    """An install answers the plugin's Manifest (201): an object with a
+    string "id"."""
+
+    def setUp(self):
+        super().setUp()
+        self.server.set_state(enable_uploads=True, enable_marketplace=True)
+        self.bundle = os.path.join(self.home, "demo.tar.gz")
+        buf = io.BytesIO()
+        with tarfile.open(fileobj=buf, mode="w:gz") as tf:
+            data = json.dumps({"id": "com.example.demo", "name": "Demo",
+                               "version": "0.1.0"}).encode()
+            ti = tarfile.TarInfo("demo/plugin.json")
+            ti.size = len(data)
+            tf.addfile(ti, io.BytesIO(data))
+        with open(self.bundle, "wb") as f:
+            f.write(buf.getvalue())
+
+    def cases(self):
+        return [
+            ("^/api/v4/plugins$", ("plugin", "upload", self.bundle)),
+            ("^/api/v4/plugins/install_from_url$",
+             ("plugin", "install-url", "https://example.invalid/p.tar.gz")),
+            ("^/api/v4/plugins/marketplace$", ("plugin", "marketplace", "install", "zoom")),
+        ]
+
+    def test_real_answers_still_pass(self):
+        with open(self.bundle, "rb") as f:
+            data = base64.b64encode(f.read()).decode()
+        self.server.set_state(plugin_downloads={"https://example.invalid/p.tar.gz": data})
+        for _, cmd in self.cases():
+            if cmd[1] != "marketplace":
+                cmd += ("--force",)  # installed again
+            for fmt in ("json", "table"):
+                with self.subTest(cmd=cmd, fmt=fmt):
+                    self.ok(self.admin("-o", fmt, *cmd))
+
+    def test_wrong_shapes_exit_11(self):
+        for regex, cmd in self.cases():
+            for body in ('{"x":1}', '{"weird":1}', '{"id":7}', "[1]", '"id"', "null"):
+                self.server.clear_faults()
+                self.server.add_fault(path_regex=regex, method="POST", status=201, body=body,
+                                      content_type="application/json")
+                for fmt in ("table", "json"):
+                    with self.subTest(cmd=cmd, body=body, fmt=fmt):
+                        r = self.fails(self.admin("-o", fmt, *cmd), 11,
+                                       "unexpected response: expected a plugin manifest")
                         self.assertEqual(r.out, "")
 
 
