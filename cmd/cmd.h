@@ -50,7 +50,8 @@ typedef enum mm_result (*cmd_get_fn)(struct mm_client *c, struct mm_json **out,
 				     struct mm_error *err);
 
 /* The result of an output call: a failed write is reported by the
- * dispatcher (out.write_failed); anything else is out of memory. */
+ * dispatcher (out.write_failed), a closed pipe ends output quietly
+ * (out.closed); anything else is out of memory. */
 enum mm_result cmd_emitted(struct mm_ctx *ctx, bool ok, struct mm_error *err);
 
 /* Print a server document: json/yaml unmodified, else with cols (NULL:

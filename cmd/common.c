@@ -26,7 +26,7 @@ cmd_print_status(struct mm_ctx *ctx, const struct mm_json *doc,
 enum mm_result
 cmd_emitted(struct mm_ctx *ctx, bool ok, struct mm_error *err)
 {
-	if (ok || ctx->out.write_failed)
+	if (ok || mm_out_stopped(&ctx->out))
 		return MM_OK;
 	return mm_error_oom(err);
 }
@@ -176,7 +176,7 @@ cmd_list_rows(struct mm_ctx *ctx, struct mm_client *c,
 	}
 	/* A failed write (closed pipe: `| head`) stops the loop; the
 	 * dispatcher reports real write errors. Anything else is memory. */
-	if (!mm_out_list_end(&ctx->out) && !ctx->out.write_failed &&
+	if (!mm_out_list_end(&ctx->out) && !mm_out_stopped(&ctx->out) &&
 	    !ferror(ctx->out.out))
 		rc = mm_error_oom(err);
 	return rc;

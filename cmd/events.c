@@ -142,7 +142,7 @@ events_listen_exec(struct mm_ctx *ctx, const struct mm_args *args,
 		mm_out_list_end(&ctx->out);
 	else if (!l.lines)
 		mm_out_list_fail(&ctx->out);
-	if (rc == MM_OK && l.failed && !ctx->out.write_failed)
+	if (rc == MM_OK && l.failed && !mm_out_stopped(&ctx->out))
 		rc = mm_error_oom(err);
 	return rc;
 }

@@ -118,7 +118,7 @@ emit_line(void *ud, const char *line)
 	}
 	mm_json_free(rec);
 	mm_json_free(row);
-	return ok && !e->ctx->out.write_failed;
+	return ok && !mm_out_stopped(&e->ctx->out);
 }
 
 static void
@@ -190,7 +190,7 @@ follow(struct mm_ctx *ctx, struct mm_client *c, struct emit *e,
 	if (sigaction(SIGTERM, NULL, &old_term) == 0 &&
 	    old_term.sa_handler == SIG_DFL)
 		own_term = sigaction(SIGTERM, &sa, NULL) == 0;
-	while (!stopped(ctx) && rc == MM_OK && !ctx->out.write_failed) {
+	while (!stopped(ctx) && rc == MM_OK && !mm_out_stopped(&ctx->out)) {
 		struct mm_json *lines = NULL;
 		size_t first = 0;
 		bool gap = false;
@@ -345,7 +345,7 @@ out:
 	if (listing && rc != MM_OK)
 		mm_out_list_fail(&ctx->out);
 	else if (listing && !mm_out_list_end(&ctx->out) &&
-		 !ctx->out.write_failed && !ferror(ctx->out.out))
+		 !mm_out_stopped(&ctx->out) && !ferror(ctx->out.out))
 		rc = mm_error_oom(err); /* a closed pipe (| head) is not */
 	mm_logs_tail_release(&tail);
 	mm_logs_filter_free(filter);

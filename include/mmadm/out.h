@@ -34,6 +34,10 @@ struct mm_out {
 	bool pretty; /* JSON pretty-printed unless MMADM_JSON_COMPACT=1 */
 	int width;   /* terminal columns, 0 if unknown */
 	bool write_failed; /* a write to out failed (not EPIPE) */
+	int write_errno;   /* why (0 = unknown), when write_failed */
+	/* The reader went away (EPIPE, `| head`): output ends quietly,
+	 * nothing more is written, and it is not an error. */
+	bool closed;
 	/* Non-zero (Ctrl-C, SIGTERM): writes to out stop and fail, and
 	 * cancelled and write_failed are set; NULL = never. */
 	volatile int *cancel;
@@ -72,6 +76,21 @@ void mm_out_release(struct mm_out *o);
 
 /* fflush(o->out), marked as output that may block (mm_output_busy). */
 int mm_out_fflush(struct mm_out *o);
+/* Record a failed write to out with its errno: EPIPE (the reader went
+ * away) sets closed, anything else write_failed and write_errno. Returns
+ * false, for `return mm_out_failed(o, errno);`. */
+bool mm_out_failed(struct mm_out *o, int errnum);
+/* Flush out and check the stream's error flag (writes made with stdio
+ * directly fail at the flush): false, with the failure recorded as by
+ * mm_out_failed, once output cannot go on. */
+bool mm_out_sync(struct mm_out *o);
+/* Output has stopped: a write failed or the reader went away. Callers
+ * stop and leave the report (if any) to the dispatcher. */
+static inline bool
+mm_out_stopped(const struct mm_out *o)
+{
+	return o->write_failed || o->closed;
+}
 /* --columns a,b.c: dotted paths into each row; headers are the paths in
  * upper case. false (with o unchanged) for an empty or malformed list. */
 bool mm_out_set_columns(struct mm_out *o, const char *spec);

@@ -993,14 +993,18 @@ flush:
 			rc = mm_error_set(err, MM_ERR_CANCELLED, "cancelled");
 	} else if ((mm_out_fflush(&ctx->out) != 0 ||
 		    (help_out && ferror(ctx->out.out))) &&
-		   errno != EPIPE && rc == MM_OK) {
+		   errno != EPIPE && !ctx->out.closed && rc == MM_OK) {
 		/* Help and --version write with stdio directly: for them the
 		 * stream's error flag counts too, with errno from the failed
 		 * write or flush. */
 		rc = mm_error_set(err, MM_ERR_IO, "cannot write output: %s",
 				  strerror(errno));
 	} else if (ctx->out.write_failed && rc == MM_OK) {
-		rc = mm_error_set(err, MM_ERR_IO, "cannot write output");
+		int e = ctx->out.write_errno;
+
+		rc = mm_error_set(err, MM_ERR_IO, "cannot write output%s%s",
+				  e != 0 ? ": " : "",
+				  e != 0 ? strerror(e) : "");
 	}
 out:
 	ctx->globals = NULL;

@@ -486,7 +486,7 @@ print_rows(struct fleet *f, struct mm_error *err)
 	}
 	ok = ok && mm_rowset_print(&all, &f->ctx->out);
 	mm_rowset_release(&all);
-	if (!ok && !f->ctx->out.write_failed)
+	if (!ok && !mm_out_stopped(&f->ctx->out))
 		return mm_error_oom(err);
 	return MM_OK;
 }

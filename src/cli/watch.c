@@ -1,6 +1,7 @@
 /* --watch SECONDS: run a read command again and again. */
 #include "mmadm/cli_ext.h"
 
+#include <errno.h>
 #include <signal.h>
 #include <string.h>
 #include <time.h>
@@ -48,7 +49,10 @@ header(struct mm_ctx *ctx, const char *title, long interval_s)
 		      : 2;
 	if (pad < 2)
 		pad = 2;
-	fprintf(ctx->out.out, "\033[H\033[2J%s%*s%s\n\n", left, pad, "", right);
+	errno = 0;
+	if (fprintf(ctx->out.out, "\033[H\033[2J%s%*s%s\n\n", left, pad, "",
+		    right) < 0)
+		mm_out_failed(&ctx->out, errno);
 }
 
 enum mm_result
@@ -74,10 +78,15 @@ mm_watch_run(struct mm_ctx *ctx, const char *title, long interval_s, long count,
 
 		if (tty)
 			header(ctx, title, interval_s);
+		if (mm_out_stopped(&ctx->out))
+			break;
 		mm_error_clear(err);
 		ctx->error_reported = false;
 		rc = once(ud, err);
-		fflush(ctx->out.out);
+		/* Output that fails (the header too) ends the watch: quietly
+		 * when the reader went away (| head), else the dispatcher
+		 * reports the write error. */
+		mm_out_sync(&ctx->out);
 		if (ctx->cancel && (rc == MM_OK || rc == MM_ERR_CANCELLED))
 			break; /* interrupted: the last complete run counts */
 		if (rc != MM_OK && !ctx->error_reported)
@@ -88,7 +97,7 @@ mm_watch_run(struct mm_ctx *ctx, const char *title, long interval_s, long count,
 		if (rc == MM_ERR_USAGE || rc == MM_ERR_CONFIG ||
 		    rc == MM_ERR_LOCAL_ONLY)
 			break;
-		if (ctx->out.write_failed || ctx->cancel ||
+		if (mm_out_stopped(&ctx->out) || ctx->cancel ||
 		    (count > 0 && i + 1 >= count))
 			break;
 		nap(ctx, interval_s * 1000);

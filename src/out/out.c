@@ -417,8 +417,20 @@ out_cancelled(struct mm_out *o)
 static bool
 out_failed(struct mm_out *o)
 {
-	if (!out_cancelled(o) && errno != EPIPE)
+	if (!out_cancelled(o))
+		mm_out_failed(o, errno);
+	return false;
+}
+
+bool
+mm_out_failed(struct mm_out *o, int errnum)
+{
+	if (errnum == EPIPE) {
+		o->closed = true;
+	} else if (!o->write_failed) {
 		o->write_failed = true;
+		o->write_errno = errnum;
+	}
 	return false;
 }
 
@@ -427,7 +439,7 @@ out_write(struct mm_out *o, const char *s, size_t n)
 {
 	if (n == 0)
 		return true;
-	if (o->out == NULL || out_cancelled(o))
+	if (o->out == NULL || out_cancelled(o) || o->closed)
 		return false;
 	errno = 0;
 	mm_output_busy_set(true);
@@ -454,10 +466,21 @@ out_buf(struct mm_out *o, const struct mm_buf *b)
 static bool
 out_flush(struct mm_out *o)
 {
-	if (o->out == NULL || out_cancelled(o))
+	if (o->out == NULL || out_cancelled(o) || o->closed)
 		return false;
 	errno = 0;
 	if (mm_out_fflush(o) != 0)
+		return out_failed(o);
+	return true;
+}
+
+bool
+mm_out_sync(struct mm_out *o)
+{
+	if (o->out == NULL || out_cancelled(o) || mm_out_stopped(o))
+		return false;
+	errno = 0;
+	if (mm_out_fflush(o) != 0 || ferror(o->out))
 		return out_failed(o);
 	return true;
 }

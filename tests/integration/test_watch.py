@@ -66,6 +66,46 @@ class TestWatch(MmadmTestCase):
         self.assertEqual(p.returncode, 0, err)
         self.assertTrue(out.decode().startswith("OK\nOK\n"))
 
+    def run_into(self, stdout, *args, timeout=30):
+        """Run with stdout on /dev/full ("full") or on a pipe whose reader
+        is gone before mmadm starts ("pipe"); returns (rc, stderr)."""
+        env = dict(self.base_env(), **self.admin_env())
+        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
+        if stdout == "full":
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=full,
+                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
+                                   timeout=timeout)
+        else:
+            r, w = os.pipe()
+            os.close(r)
+            try:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=w,
+                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
+                                   timeout=timeout)
+            finally:
+                os.close(w)
+        return p.returncode, p.stderr.decode()
+
+    WATCHED = (("system", "ping"), ("system", "ping", "-o", "json"),
+               ("system", "audits"))
+
+    def test_closed_pipe_ends_the_watch_quietly(self):
+        # | head: the first write that finds the reader gone ends the watch
+        self.server.set_state(seed_audits=30)
+        for args in self.WATCHED:
+            self.server.clear_log()
+            self.assertEqual(self.run_into("pipe", "--watch", "1", *args), (0, ""), args)
+            self.assertEqual(len(self.server.request_log()), 1, args)
+
+    def test_write_error_ends_the_watch(self):
+        self.server.set_state(seed_audits=30)
+        for args in self.WATCHED:
+            rc, err = self.run_into("full", "--watch", "1", *args)
+            self.assertEqual(rc, 13, (args, err))
+            self.assertEqual(err, "mmadm: %s %s: cannot write output: "
+                             "No space left on device\n" % args[:2], args)
+
     def test_usage_errors(self):
         for args, msg in ((("config", "patch", "--set", "ServiceSettings.EnableDeveloper=true",
                             "--watch", "2"), "read-only"),
