@@ -18,6 +18,7 @@ static struct {
 	__typeof__(jq_init) *jq_init;
 	__typeof__(jq_next) *jq_next;
 	__typeof__(jq_set_error_cb) *jq_set_error_cb;
+	__typeof__(jq_set_input_cb) *jq_set_input_cb;
 	__typeof__(jq_start) *jq_start;
 	__typeof__(jq_teardown) *jq_teardown;
 	__typeof__(jv_array) *jv_array;
@@ -30,11 +31,13 @@ static struct {
 	__typeof__(jv_get_kind) *jv_get_kind;
 	__typeof__(jv_invalid_get_msg) *jv_invalid_get_msg;
 	__typeof__(jv_invalid_has_msg) *jv_invalid_has_msg;
+	__typeof__(jv_invalid_with_msg) *jv_invalid_with_msg;
 	__typeof__(jv_number_value) *jv_number_value;
 	__typeof__(jv_parser_free) *jv_parser_free;
 	__typeof__(jv_parser_new) *jv_parser_new;
 	__typeof__(jv_parser_next) *jv_parser_next;
 	__typeof__(jv_parser_set_buf) *jv_parser_set_buf;
+	__typeof__(jv_string) *jv_string;
 	__typeof__(jv_string_length_bytes) *jv_string_length_bytes;
 	__typeof__(jv_string_value) *jv_string_value;
 } jqlib;
@@ -58,6 +61,7 @@ static const struct mm_dl_sym jqlib_syms[] = {
 	MM_DL_SYM(jqlib, jq_init),
 	MM_DL_SYM(jqlib, jq_next),
 	MM_DL_SYM(jqlib, jq_set_error_cb),
+	MM_DL_SYM(jqlib, jq_set_input_cb),
 	MM_DL_SYM(jqlib, jq_start),
 	MM_DL_SYM(jqlib, jq_teardown),
 	MM_DL_SYM(jqlib, jv_array),
@@ -70,11 +74,13 @@ static const struct mm_dl_sym jqlib_syms[] = {
 	MM_DL_SYM(jqlib, jv_get_kind),
 	MM_DL_SYM(jqlib, jv_invalid_get_msg),
 	MM_DL_SYM(jqlib, jv_invalid_has_msg),
+	MM_DL_SYM(jqlib, jv_invalid_with_msg),
 	MM_DL_SYM(jqlib, jv_number_value),
 	MM_DL_SYM(jqlib, jv_parser_free),
 	MM_DL_SYM(jqlib, jv_parser_new),
 	MM_DL_SYM(jqlib, jv_parser_next),
 	MM_DL_SYM(jqlib, jv_parser_set_buf),
+	MM_DL_SYM(jqlib, jv_string),
 	MM_DL_SYM(jqlib, jv_string_length_bytes),
 	MM_DL_SYM(jqlib, jv_string_value),
 	{NULL, NULL},
@@ -86,6 +92,7 @@ static const struct mm_dl_sym jqlib_syms[] = {
 #define jq_init (jqlib.jq_init)
 #define jq_next (jqlib.jq_next)
 #define jq_set_error_cb (jqlib.jq_set_error_cb)
+#define jq_set_input_cb (jqlib.jq_set_input_cb)
 #define jq_start (jqlib.jq_start)
 #define jq_teardown (jqlib.jq_teardown)
 #define jv_array (jqlib.jv_array)
@@ -98,6 +105,7 @@ static const struct mm_dl_sym jqlib_syms[] = {
 #define jv_get_kind (jqlib.jv_get_kind)
 #define jv_invalid_get_msg (jqlib.jv_invalid_get_msg)
 #define jv_invalid_has_msg (jqlib.jv_invalid_has_msg)
+#define jv_invalid_with_msg (jqlib.jv_invalid_with_msg)
 /* jv.h defines jv_is_valid as a static function calling libjq directly. */
 #define jv_is_valid(x) (jv_get_kind(x) != JV_KIND_INVALID)
 #define jv_number_value (jqlib.jv_number_value)
@@ -105,6 +113,7 @@ static const struct mm_dl_sym jqlib_syms[] = {
 #define jv_parser_new (jqlib.jv_parser_new)
 #define jv_parser_next (jqlib.jv_parser_next)
 #define jv_parser_set_buf (jqlib.jv_parser_set_buf)
+#define jv_string (jqlib.jv_string)
 #define jv_string_length_bytes (jqlib.jv_string_length_bytes)
 #define jv_string_value (jqlib.jv_string_value)
 
@@ -123,17 +132,20 @@ struct mm_jq {
 
 /* ---- writing safely ---------------------------------------------------- */
 
+/* Write to o->out, recording a failure (mm_out_failed). A failed flush
+ * inside fwrite does not always make it return short (a line-buffered
+ * stream), so the stream's error flag counts too. Writing stops once
+ * output has failed or the reader went away. */
 static bool
 put(struct mm_out *o, const char *s, size_t n)
 {
+	if (o->out == NULL || mm_out_stopped(o))
+		return false;
 	if (n == 0)
 		return true;
 	errno = 0;
-	if (o->out == NULL || fwrite(s, 1, n, o->out) != n) {
-		if (errno != EPIPE)
-			o->write_failed = true;
-		return false;
-	}
+	if (fwrite(s, 1, n, o->out) != n || ferror(o->out))
+		return mm_out_failed(o, errno);
 	return true;
 }
 
@@ -230,7 +242,7 @@ mm_cli_json_line(struct mm_out *o, const struct mm_json *doc)
 		  json_text_line(o, raw.data, raw.len);
 
 	mm_buf_release(&raw);
-	return ok && fflush(o->out) == 0;
+	return ok && mm_out_sync(o);
 }
 
 bool
@@ -240,7 +252,7 @@ mm_cli_write_raw(struct mm_out *o, const char *data, size_t len)
 	bool ok;
 
 	if (!o->out_tty)
-		return put(o, data, len) && fflush(o->out) == 0;
+		return put(o, data, len) && mm_out_sync(o);
 	/* A terminal: control characters escaped, lines kept. */
 	ok = mm_buf_append(&text, data, len) && mm_buf_puts(&text, "") &&
 	     mm_out_escape(mm_buf_str(&text), false, &b) &&
@@ -249,7 +261,7 @@ mm_cli_write_raw(struct mm_out *o, const char *data, size_t len)
 	     put(o, mm_buf_str(&b), b.len);
 	mm_buf_release(&b);
 	mm_buf_release(&text);
-	return ok && fflush(o->out) == 0;
+	return ok && mm_out_sync(o);
 }
 
 /* ---- compiling ---------------------------------------------------------- */
@@ -284,6 +296,18 @@ on_jq_message(void *ud, jv msg)
 	jv_free(msg);
 }
 
+/* The filter runs on each JSON value the command prints, one at a time:
+ * there is no stream of further inputs for input and inputs to read. */
+static jv
+no_input(jq_state *jq, void *ud)
+{
+	(void)jq;
+	(void)ud;
+	return jv_invalid_with_msg(
+		jv_string("input and inputs are not supported: the filter "
+			  "runs on each JSON value on its own"));
+}
+
 enum mm_result
 mm_jq_compile(const char *expr, struct mm_jq **out, struct mm_error *err)
 {
@@ -304,6 +328,7 @@ mm_jq_compile(const char *expr, struct mm_jq **out, struct mm_error *err)
 				    "cannot initialise libjq");
 	}
 	jq_set_error_cb(q->jq, on_jq_message, q);
+	jq_set_input_cb(q->jq, no_input, NULL);
 	if (expr[0] == '\0' || !jq_compile(q->jq, expr)) {
 		rc = mm_error_set(err, MM_ERR_USAGE, "--jq: %s",
 				  q->msg.len ? mm_buf_str(&q->msg)
@@ -358,17 +383,27 @@ print_result(struct mm_out *o, jv r)
 	return ok;
 }
 
-/* Run the filter on one value (consumed). */
+/* Run the filter on one value (consumed). Output that fails stops it at
+ * once (a filter may produce values for ever): MM_OK, as the dispatcher
+ * reports a write error and a closed pipe is no error. */
 static enum mm_result
 filter_value(struct mm_jq *q, jv value, struct mm_out *o, struct mm_error *err)
 {
 	jv r;
 
+	if (mm_out_stopped(o)) {
+		jv_free(value);
+		return MM_OK;
+	}
 	jq_start(q->jq, value, 0);
-	while (jv_is_valid(r = jq_next(q->jq)))
-		print_result(o, r);
-	if (o->out != NULL)
-		fflush(o->out);
+	while (jv_is_valid(r = jq_next(q->jq))) {
+		if (!print_result(o, r))
+			return mm_out_stopped(o) ? MM_OK : mm_error_oom(err);
+	}
+	if (o->out != NULL && !mm_out_sync(o) && mm_out_stopped(o)) {
+		jv_free(r);
+		return MM_OK;
+	}
 	if (jv_invalid_has_msg(jv_copy(r))) {
 		jv msg = jv_invalid_get_msg(r);
 		enum mm_result rc;
@@ -426,7 +461,7 @@ mm_jq_filter_text(struct mm_jq *q, const char *text, size_t len,
 	if (p == NULL)
 		return mm_error_oom(err);
 	jv_parser_set_buf(p, text, (int)len, 0);
-	while (rc == MM_OK) {
+	while (rc == MM_OK && !mm_out_stopped(o)) {
 		v = jv_parser_next(p);
 		if (!jv_is_valid(v)) {
 			if (jv_invalid_has_msg(jv_copy(v)))
@@ -503,7 +538,7 @@ struct mm_jq_stream {
 static void
 feed(struct mm_jq_stream *s, const char *data, size_t len, bool last)
 {
-	if (s->failed)
+	if (s->failed || mm_out_stopped(s->o))
 		return;
 	jv_parser_set_buf(s->p, data, (int)len, last ? 0 : 1);
 	for (;;) {
@@ -522,6 +557,8 @@ feed(struct mm_jq_stream *s, const char *data, size_t len, bool last)
 			s->failed = true;
 			return;
 		}
+		if (mm_out_stopped(s->o))
+			return;
 	}
 }
 
@@ -536,6 +573,16 @@ stream_write(void *cookie, const char *data, size_t len)
 
 		feed(s, data + off, n, false);
 		off += n;
+	}
+	/* Output failed: the command's own writes fail the same way, so it
+	 * stops producing (quietly for a closed pipe). */
+	if (s->o->closed) {
+		errno = EPIPE;
+		return -1;
+	}
+	if (s->o->write_failed) {
+		errno = s->o->write_errno != 0 ? s->o->write_errno : EIO;
+		return -1;
 	}
 	return (ssize_t)len;
 }

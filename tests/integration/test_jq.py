@@ -1,9 +1,12 @@
 """--jq EXPR on every command: libjq in-process on the JSON result."""
 
 import json
+import os
+import shlex
+import subprocess
 import unittest
 
-from harness import MmadmTestCase
+from harness import ADMIN_TOKEN, MmadmTestCase, mmadm_bin
 
 
 class TestJq(MmadmTestCase):
@@ -69,6 +72,76 @@ class TestJq(MmadmTestCase):
                            "--dry-run", "--jq", ".")
         self.assertEqual(r.rc, 2)
         self.assertIn("--jq needs JSON output", r.err)
+
+
+class TestJqOutputFailure(MmadmTestCase):
+    """Output that cannot be written: /dev/full is an error (exit 13, one
+    line), a reader that went away (| head) ends the output quietly, and
+    either stops the filter at once, however many values it would make."""
+
+    def run_into(self, stdout, *args, timeout=30):
+        env = self.base_env()
+        env.update(self.admin_env())
+        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
+        if stdout == "full":
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=full,
+                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
+                                   timeout=timeout)
+        else:
+            r, w = os.pipe()
+            os.close(r)  # the reader is gone before mmadm starts
+            try:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=w,
+                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
+                                   timeout=timeout)
+            finally:
+                os.close(w)
+        return p.returncode, p.stderr.decode()
+
+    def two_profiles(self):
+        d = os.path.join(self.xdg_config_home, "mmadm")
+        os.makedirs(d, mode=0o700)
+        lines = ["active: a", "profiles:"]
+        for n in ("a", "b"):
+            lines += ["  %s:" % n, "    url: %s" % self.server.url, "    auth: token",
+                      "    token: %s" % ADMIN_TOKEN]
+        fd = os.open(os.path.join(d, "config.yaml"), os.O_WRONLY | os.O_CREAT | os.O_TRUNC,
+                     0o600)
+        with os.fdopen(fd, "w") as f:
+            f.write("\n".join(lines) + "\n")
+
+    FILTERS = (("--jq", ".status"), ("--jq", "repeat(1)"), ("--jq", "range(0; 100000000)"))
+
+    def test_full_disk_is_a_write_error(self):
+        for jq in self.FILTERS:
+            rc, err = self.run_into("full", "system", "ping", *jq)
+            self.assertEqual(rc, 13, (jq, err))
+            self.assertEqual(err, "mmadm: system ping: cannot write output: "
+                             "No space left on device\n", jq)
+        self.two_profiles()
+        rc, err = self.run_into("full", "--all-profiles", "--jq", ".a", "system", "ping")
+        self.assertEqual(rc, 13, err)
+        self.assertEqual(err.count("\n"), 1, err)
+        self.assertIn("cannot write output: No space left on device", err)
+
+    def test_closed_pipe_ends_quietly(self):
+        for jq in self.FILTERS:
+            self.assertEqual(self.run_into("pipe", "system", "ping", *jq), (0, ""), jq)
+        # a streamed list: the command stops fetching pages too
+        self.server.set_state(seed_audits=250)
+        self.assertEqual(self.run_into("pipe", "api", "GET", "/audits", "--paginate",
+                                       "--jq", ".[]"), (0, ""))
+        self.two_profiles()
+        self.assertEqual(self.run_into("pipe", "--all-profiles", "--jq", "repeat(.a)",
+                                       "system", "ping"), (0, ""))
+
+    def test_input_is_not_supported(self):
+        for expr in ("input", "[inputs]"):
+            r = self.run_mmadm("system", "ping", "--jq", expr, env=self.admin_env())
+            self.assertEqual(r.rc, 1, r.err)
+            self.assertEqual(r.err.count("\n"), 1, r.err)
+            self.assertIn("--jq: input and inputs are not supported", r.err)
 
 
 if __name__ == "__main__":

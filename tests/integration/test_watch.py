@@ -88,7 +88,7 @@ class TestWatch(MmadmTestCase):
         return p.returncode, p.stderr.decode()
 
     WATCHED = (("system", "ping"), ("system", "ping", "-o", "json"),
-               ("system", "audits"))
+               ("system", "ping", "--jq", ".status"), ("system", "audits"))
 
     def test_closed_pipe_ends_the_watch_quietly(self):
         # | head: the first write that finds the reader gone ends the watch
