@@ -424,6 +424,30 @@ class MmadmTestCase(unittest.TestCase):
         env = dict(self.local_env(), **kw.pop("env", {}))
         return self.run_mmadm(*args, env=env, **kw)
 
+    def run_into(self, stdout, *args, env=None, timeout=30):
+        """Run mmadm ``args`` (admin environment unless ``env`` is given)
+        with stdout on /dev/full ("full") or on a pipe whose reader is gone
+        before mmadm starts ("pipe", as after ``| head``). Returns (rc,
+        stderr text)."""
+        if env is None:
+            env = dict(self.base_env(), **self.admin_env())
+        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
+        if stdout == "full":
+            with open("/dev/full", "wb") as full:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=full,
+                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
+                                   timeout=timeout)
+        else:
+            r, w = os.pipe()
+            os.close(r)
+            try:
+                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=w,
+                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
+                                   timeout=timeout)
+            finally:
+                os.close(w)
+        return p.returncode, p.stderr.decode()
+
     def signal_blocked_writer(self, args, request_path, sig):
         """Start mmadm ``args`` (admin environment) with a stdout pipe nobody
         reads, wait until the stand-in has answered ``request_path`` and

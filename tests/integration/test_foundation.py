@@ -426,28 +426,17 @@ class TestAuth(Base):
         self.assertEqual(len(r.out.splitlines()), 1)
 
     def test_help_and_version_report_write_errors(self):
-        wrapper = shlex.split(os.environ.get("MMADM_WRAPPER", ""))
         cmds = (["help"], ["--version"], ["help", "exit-codes"],
                 ["system", "ping", "--help"], ["completion", "bash"])
         for args in cmds:
-            with open("/dev/full", "wb") as full:
-                p = subprocess.run(wrapper + [mmadm_bin()] + args, stdout=full,
-                                   stderr=subprocess.PIPE, env=self.base_env(), timeout=60)
-            err = p.stderr.decode()
-            self.assertEqual(p.returncode, 13, (args, err))
+            rc, err = self.run_into("full", *args, env=self.base_env(), timeout=60)
+            self.assertEqual(rc, 13, (args, err))
             self.assertIn("No space left on device", err)
             self.assertEqual(err.count("\n"), 1, err)
         # A reader that is gone (| head) is not an error, as for data.
         for args in cmds:
-            r, w = os.pipe()
-            os.close(r)
-            try:
-                p = subprocess.run(wrapper + [mmadm_bin()] + args, stdout=w,
-                                   stderr=subprocess.PIPE, env=self.base_env(), timeout=60)
-            finally:
-                os.close(w)
-            self.assertEqual(p.returncode, 0, (args, p.stderr))
-            self.assertEqual(p.stderr, b"")
+            self.assertEqual(self.run_into("pipe", *args, env=self.base_env(), timeout=60),
+                             (0, ""), args)
 
     def test_named_profile_outranks_environment(self):
         # MMADM_URL/MMADM_TOKEN exported for another server must not

@@ -2,11 +2,9 @@
 
 import json
 import os
-import shlex
-import subprocess
 import unittest
 
-from harness import ADMIN_TOKEN, MmadmTestCase, mmadm_bin
+from harness import ADMIN_TOKEN, MmadmTestCase
 
 
 class TestJq(MmadmTestCase):
@@ -78,26 +76,6 @@ class TestJqOutputFailure(MmadmTestCase):
     """Output that cannot be written: /dev/full is an error (exit 13, one
     line), a reader that went away (| head) ends the output quietly, and
     either stops the filter at once, however many values it would make."""
-
-    def run_into(self, stdout, *args, timeout=30):
-        env = self.base_env()
-        env.update(self.admin_env())
-        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
-        if stdout == "full":
-            with open("/dev/full", "wb") as full:
-                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=full,
-                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
-                                   timeout=timeout)
-        else:
-            r, w = os.pipe()
-            os.close(r)  # the reader is gone before mmadm starts
-            try:
-                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=w,
-                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
-                                   timeout=timeout)
-            finally:
-                os.close(w)
-        return p.returncode, p.stderr.decode()
 
     def two_profiles(self):
         d = os.path.join(self.xdg_config_home, "mmadm")

@@ -116,20 +116,10 @@ class TestGet(Base):
     def test_all_into_a_closed_pipe(self):
         # | head: the reader goes away; that ends the output quietly.
         self.server.set_state(seed_logs=3000)
-        env = self.base_env()
-        env.update(self.admin_env())
-        wrapper = shlex.split(os.environ.get("MMADM_WRAPPER", ""))
         for fmt in ("json", "yaml", "table", "plain"):
-            r, w = os.pipe()
-            os.close(r)
-            try:
-                p = subprocess.run(wrapper + [mmadm_bin(), "logs", "get", "--all",
-                                              "--per-page", "1000", "-o", fmt],
-                                   stdout=w, stderr=subprocess.PIPE, env=env,
-                                   cwd=self.home, timeout=120)
-            finally:
-                os.close(w)
-            self.assertEqual((fmt, p.returncode, p.stderr), (fmt, 0, b""))
+            self.assertEqual(self.run_into("pipe", "logs", "get", "--all", "--per-page",
+                                           "1000", "-o", fmt, timeout=120),
+                             (0, ""), fmt)
 
 
 class TestInterrupt(Base):

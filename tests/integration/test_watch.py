@@ -66,27 +66,6 @@ class TestWatch(MmadmTestCase):
         self.assertEqual(p.returncode, 0, err)
         self.assertTrue(out.decode().startswith("OK\nOK\n"))
 
-    def run_into(self, stdout, *args, timeout=30):
-        """Run with stdout on /dev/full ("full") or on a pipe whose reader
-        is gone before mmadm starts ("pipe"); returns (rc, stderr)."""
-        env = dict(self.base_env(), **self.admin_env())
-        cmd = shlex.split(os.environ.get("MMADM_WRAPPER", "")) + [mmadm_bin()] + list(args)
-        if stdout == "full":
-            with open("/dev/full", "wb") as full:
-                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=full,
-                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
-                                   timeout=timeout)
-        else:
-            r, w = os.pipe()
-            os.close(r)
-            try:
-                p = subprocess.run(cmd, stdin=subprocess.DEVNULL, stdout=w,
-                                   stderr=subprocess.PIPE, env=env, cwd=self.home,
-                                   timeout=timeout)
-            finally:
-                os.close(w)
-        return p.returncode, p.stderr.decode()
-
     WATCHED = (("system", "ping"), ("system", "ping", "-o", "json"),
                ("system", "ping", "--jq", ".status"), ("system", "audits"))
 
