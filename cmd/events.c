@@ -131,7 +131,9 @@ events_listen_exec(struct mm_ctx *ctx, const struct mm_args *args,
 	if (sigaction(SIGTERM, NULL, &old_term) == 0 &&
 	    old_term.sa_handler == SIG_DFL)
 		own_term = sigaction(SIGTERM, &sa, NULL) == 0;
+	mm_signal_ends_stream_set(true);
 	rc = mm_api_events_listen(&req, err);
+	mm_signal_ends_stream_set(false);
 	if (own_int)
 		sigaction(SIGINT, &old_int, NULL);
 	if (own_term)

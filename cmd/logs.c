@@ -190,6 +190,7 @@ follow(struct mm_ctx *ctx, struct mm_client *c, struct emit *e,
 	if (sigaction(SIGTERM, NULL, &old_term) == 0 &&
 	    old_term.sa_handler == SIG_DFL)
 		own_term = sigaction(SIGTERM, &sa, NULL) == 0;
+	mm_signal_ends_stream_set(true);
 	while (!stopped(ctx) && rc == MM_OK && !mm_out_stopped(&ctx->out)) {
 		struct mm_json *lines = NULL;
 		size_t first = 0;
@@ -227,6 +228,7 @@ follow(struct mm_ctx *ctx, struct mm_client *c, struct emit *e,
 		else if (!mm_out_list_flush(&ctx->out) || ferror(ctx->out.out))
 			break; /* the reader went away (| head) */
 	}
+	mm_signal_ends_stream_set(false);
 	if (rc == MM_ERR_CANCELLED || stopped(ctx)) {
 		mm_error_clear(err);
 		rc = MM_OK; /* Ctrl-C is how a follow ends */

@@ -31,7 +31,7 @@ on_interrupt(int sig)
 		return;
 	}
 	*cancel_flag = 1;
-	if (mm_output_busy()) {
+	if (mm_output_busy() && !mm_signal_ends_stream()) {
 		if (write(STDERR_FILENO, msg, sizeof(msg) - 1) < 0)
 			_exit(130);
 		_exit(130);

@@ -67,6 +67,16 @@ void mm_output_busy_set(bool busy);
 bool mm_output_busy(void);
 
 /*
+ * A stream that Ctrl-C ends normally (events, logs --follow, --watch):
+ * while set, the signal only stops the stream; output is not cancelled
+ * and the process is not ended in the middle of a write, so what was
+ * received is written out and the command exits 0. A second signal still
+ * ends the process. Safe to call from a signal handler.
+ */
+void mm_signal_ends_stream_set(bool on);
+bool mm_signal_ends_stream(void);
+
+/*
  * Standard input is taken (by `holder`, e.g. "the shell script"; NULL
  * frees it): until then "-" is refused with a usage error instead of
  * being read. Returns the previous holder.

@@ -73,6 +73,7 @@ mm_watch_run(struct mm_ctx *ctx, const char *title, long interval_s, long count,
 		watch_cancel = &ctx->cancel;
 		own_int = sigaction(SIGINT, &sa, NULL) == 0;
 	}
+	mm_signal_ends_stream_set(true);
 	for (long i = 0; count == 0 || i < count; i++) {
 		enum mm_result rc;
 
@@ -104,6 +105,7 @@ mm_watch_run(struct mm_ctx *ctx, const char *title, long interval_s, long count,
 		if (ctx->cancel)
 			break;
 	}
+	mm_signal_ends_stream_set(false);
 	if (own_int) {
 		sigaction(SIGINT, &old_int, NULL);
 		ctx->cancel = 0; /* Ctrl-C is how a watch ends */

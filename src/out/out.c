@@ -407,7 +407,7 @@ out_cancelled(struct mm_out *o)
 {
 	/* As for a failed write, callers stop and leave the report to the
 	 * dispatcher, which names it a cancel. */
-	if (o->cancel != NULL && *o->cancel)
+	if (o->cancel != NULL && *o->cancel && !mm_signal_ends_stream())
 		o->cancelled = o->write_failed = true;
 	return o->cancelled;
 }

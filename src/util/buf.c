@@ -263,6 +263,20 @@ mm_output_busy(void)
 	return output_busy != 0;
 }
 
+static volatile sig_atomic_t signal_ends_stream;
+
+void
+mm_signal_ends_stream_set(bool on)
+{
+	signal_ends_stream = on ? 1 : 0;
+}
+
+bool
+mm_signal_ends_stream(void)
+{
+	return signal_ends_stream != 0;
+}
+
 static const char *stdin_holder;
 
 const char *

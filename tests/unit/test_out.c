@@ -405,12 +405,19 @@ test_cancel(void **state)
 	assert_true(mm_out_list_flush(&c.o));
 	assert_false(c.o.cancelled);
 	cancel = 1;
+	/* A stream that the signal ends (events, --follow, --watch) still
+	 * writes out what it received. */
+	mm_signal_ends_stream_set(true);
+	assert_true(mm_out_list_row(&c.o, row));
+	assert_true(mm_out_list_flush(&c.o));
+	assert_false(c.o.cancelled);
+	mm_signal_ends_stream_set(false);
 	assert_false(mm_out_list_row(&c.o, row));
 	assert_false(mm_out_doc(&c.o, row, NULL));
 	(void)mm_out_list_end(&c.o);
 	assert_true(c.o.cancelled);
 	assert_true(c.o.write_failed);
-	assert_string_equal(cap_out(&c), "a\n");
+	assert_string_equal(cap_out(&c), "a\na\n");
 	assert_false(mm_output_busy());
 	cap_close(&c);
 	mm_json_free(row);
