@@ -14,10 +14,6 @@ DSN = ("postgres://mmuser:Db-Pa55word-2024@db.internal.example.com:5432/mattermo
 
 
 class Base(MmadmTestCase):
-    def ok(self, r):
-        self.assertEqual(r.rc, 0, "rc=%d\nout=%s\nerr=%s" % (r.rc, r.out, r.err))
-        return r
-
     def fails(self, r, rc, *needles, lines=1):
         self.assertEqual(r.rc, rc, "rc=%d\nout=%s\nerr=%s" % (r.rc, r.out, r.err))
         last = r.err.splitlines()[-1] if r.err else ""
@@ -27,18 +23,6 @@ class Base(MmadmTestCase):
         for n in needles:
             self.assertIn(n, r.err)
         return r
-
-    def admin(self, *args, **kw):
-        env = dict(self.admin_env(), **kw.pop("env", {}))
-        return self.run_mmadm(*args, env=env, **kw)
-
-    def user(self, *args, **kw):
-        env = dict(self.user_env(), **kw.pop("env", {}))
-        return self.run_mmadm(*args, env=env, **kw)
-
-    def local(self, *args, **kw):
-        env = dict(self.local_env(), **kw.pop("env", {}))
-        return self.run_mmadm(*args, env=env, **kw)
 
     def write(self, name, text, mode=None):
         path = os.path.join(self.home, name)

@@ -18,9 +18,6 @@ class Hostile(MmadmTestCase):
             self.assertIn(n, r.err)
         return r
 
-    def admin(self, *args, **kw):
-        return self.run_mmadm(*args, env=self.admin_env(), **kw)
-
     def peak_rss_kb(self, *args):
         """Run mmadm under /usr/bin/time; return (rc, peak RSS in KiB)."""
         if not os.path.exists("/usr/bin/time"):

@@ -53,12 +53,6 @@ class RCCase(MmadmTestCase):
         e.update(env or {})
         return self.run_mmadm(*args, env=e, **kw)
 
-    def user(self, *args, **kw):
-        return self.run_mmadm(*args, env=self.user_env(), **kw)
-
-    def local(self, *args, **kw):
-        return self.run_mmadm(*args, env=self.local_env(), **kw)
-
     def tty(self):
         return {"MMADM_FORCE_TTY": "1", "COLUMNS": "250", "NO_COLOR": "1"}
 

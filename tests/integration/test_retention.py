@@ -35,9 +35,6 @@ class RetCase(MmadmTestCase):
         e.update(env or {})
         return self.run_mmadm(*args, env=e, **kw)
 
-    def user(self, *args, **kw):
-        return self.run_mmadm(*args, env=self.user_env(), **kw)
-
     def tty(self):
         return {"MMADM_FORCE_TTY": "1", "COLUMNS": "200", "NO_COLOR": "1"}
 

@@ -28,12 +28,6 @@ class SystemCase(MmadmTestCase):
     def sys(self, *args, env=None, **kw):
         return self.run_mmadm(*args, env=self.admin_env() if env is None else env, **kw)
 
-    def user(self, *args, **kw):
-        return self.run_mmadm(*args, env=self.user_env(), **kw)
-
-    def local(self, *args, **kw):
-        return self.run_mmadm(*args, env=self.local_env(), **kw)
-
     def assertRc(self, r, rc):
         self.assertEqual(r.rc, rc, "exit %s, wanted %s\nout: %r\nerr: %r" % (r.rc, rc, r.out, r.err))
 
