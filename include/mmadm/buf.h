@@ -4,6 +4,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 struct mm_buf {
 	char *data; /* always NUL-terminated once anything was appended */
@@ -84,6 +85,10 @@ bool mm_signal_ends_stream(void);
 const char *mm_stdin_reserve(const char *holder);
 enum mm_result mm_read_file(const char *path, size_t max, struct mm_buf *out,
 			    struct mm_error *err);
+/* The UTF-8 sequence at s (at most avail bytes): its length, and its code
+ * point in *cp; 0 when it is not valid UTF-8 (overlong, surrogate, above
+ * U+10FFFF, truncated). The one decoder every module uses. */
+size_t mm_utf8_decode(const unsigned char *s, size_t avail, uint32_t *cp);
 /* Offset of the first byte of s[0..n) that starts no valid UTF-8
  * sequence (overlong, surrogate, above U+10FFFF, truncated); n when all
  * of it is valid. A NUL byte is valid here. */

@@ -139,6 +139,10 @@ void mm_note(struct mm_out *o, const char *fmt, ...)
  * tabs and newlines are escaped too when one_line is set. Appends.
  */
 bool mm_out_escape(const char *s, bool one_line, struct mm_buf *out);
+/* JSON text s[0..len) made safe for a terminal, appended to out: every
+ * byte >= 0x80 is inside a string, so C1 controls and the invisible
+ * characters become \uXXXX (the same value), invalid UTF-8 \ufffd. */
+bool mm_out_json_safe(const char *s, size_t len, struct mm_buf *out);
 /* Whether s holds one of the invisible characters mm_out_escape shows. */
 bool mm_out_has_invisible(const char *s);
 /* Display width of a UTF-8 string (wide CJK = 2, combining = 0). */

@@ -149,85 +149,11 @@ put(struct mm_out *o, const char *s, size_t n)
 	return true;
 }
 
-/* Length of the valid UTF-8 sequence at p (0 = invalid), its code point
- * in *cp. */
-static size_t
-utf8_seq(const unsigned char *p, const unsigned char *end, uint32_t *cp)
-{
-	size_t n;
-	uint32_t c;
-
-	if (p[0] < 0x80) {
-		*cp = p[0];
-		return 1;
-	}
-	if (p[0] >= 0xc2 && p[0] <= 0xdf) {
-		n = 2;
-		c = p[0] & 0x1f;
-	} else if (p[0] >= 0xe0 && p[0] <= 0xef) {
-		n = 3;
-		c = p[0] & 0x0f;
-	} else if (p[0] >= 0xf0 && p[0] <= 0xf4) {
-		n = 4;
-		c = p[0] & 0x07;
-	} else {
-		return 0;
-	}
-	if ((size_t)(end - p) < n)
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((p[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (p[i] & 0x3f);
-	}
-	if ((n == 3 && (c < 0x800 || (c >= 0xd800 && c <= 0xdfff))) ||
-	    (n == 4 && (c < 0x10000 || c > 0x10ffff)))
-		return 0;
-	*cp = c;
-	return n;
-}
-
-/* JSON text as it may go to a terminal: every byte >= 0x80 is inside a
- * string, so C1 controls become \u00XX (the same value) and invalid
- * UTF-8 \ufffd. */
-static bool
-json_safe(const char *s, size_t len, struct mm_buf *out)
-{
-	const unsigned char *p = (const unsigned char *)s, *end = p + len;
-	const unsigned char *run = p;
-	bool ok = mm_buf_puts(out, "");
-
-	while (ok && p < end) {
-		uint32_t cp = 0;
-		size_t n;
-		char esc[8];
-
-		if (*p < 0x80) {
-			p++;
-			continue;
-		}
-		n = utf8_seq(p, end, &cp);
-		if (n > 0 && cp >= 0xa0) {
-			p += n;
-			continue;
-		}
-		ok = mm_buf_append(out, run, (size_t)(p - run));
-		if (n > 0)
-			snprintf(esc, sizeof(esc), "\\u%04x", (unsigned)cp);
-		else
-			memcpy(esc, "\\ufffd", 7);
-		ok = ok && mm_buf_puts(out, esc);
-		p += n > 0 ? n : 1;
-		run = p;
-	}
-	return ok && mm_buf_append(out, run, (size_t)(p - run));
-}
-
 static bool
 json_text_line(struct mm_out *o, const char *text, size_t len)
 {
 	struct mm_buf b = MM_BUF_INIT;
-	bool ok = json_safe(text, len, &b) && mm_buf_putc(&b, '\n') &&
+	bool ok = mm_out_json_safe(text, len, &b) && mm_buf_putc(&b, '\n') &&
 		  put(o, b.data, b.len);
 
 	mm_buf_release(&b);

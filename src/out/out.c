@@ -65,36 +65,12 @@ mm_format_name(enum mm_format f)
 
 /* ---- UTF-8 ------------------------------------------------------------ */
 
-/* Decode the sequence at s; 0 if it is not valid UTF-8 (overlong,
- * surrogate, above U+10FFFF, truncated). */
+/* The sequence at s in a NUL-terminated string (the NUL ends a truncated
+ * one); 0 if it is not valid UTF-8. */
 static size_t
 utf8_decode(const unsigned char *s, uint32_t *cp)
 {
-	size_t n;
-	uint32_t c;
-
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 0;
-	for (size_t i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		c = (c << 6) | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 0;
-	*cp = c;
-	return n;
+	return mm_utf8_decode(s, SIZE_MAX, cp);
 }
 
 struct range {
@@ -357,7 +333,7 @@ json_safe_each(const char *s, size_t len,
 			p++;
 			continue;
 		}
-		n = utf8_decode(p, &cp);
+		n = mm_utf8_decode(p, (size_t)(end - p), &cp);
 		if (n > 0 && cp >= 0xa0 && !invisible(cp)) {
 			p += n;
 			continue;
@@ -382,8 +358,8 @@ put_buf(void *ud, const char *s, size_t n)
 	return mm_buf_append(ud, s, n);
 }
 
-static bool
-json_safe(const char *s, size_t len, struct mm_buf *out)
+bool
+mm_out_json_safe(const char *s, size_t len, struct mm_buf *out)
 {
 	return mm_buf_puts(out, "") && json_safe_each(s, len, put_buf, out);
 }
@@ -886,7 +862,7 @@ json_text(const struct mm_out *o, const struct mm_json *j, struct mm_buf *out)
 {
 	struct mm_buf raw = MM_BUF_INIT;
 	bool ok = mm_json_print(j, o->pretty, &raw) &&
-		  json_safe(mm_buf_str(&raw), raw.len, out);
+		  mm_out_json_safe(mm_buf_str(&raw), raw.len, out);
 
 	mm_buf_release(&raw);
 	return ok;

@@ -25,6 +25,13 @@ class TestJq(MmadmTestCase):
                          {"SiteURL": "http://localhost:8065", "EnableDeveloper": False})
         self.assertEqual(lines[1:], ["true", "42"])
 
+    def test_json_results_escape_what_a_terminal_would_obey(self):
+        # The same rule as -o json: C1 controls and bidi overrides are
+        # written as \u escapes (the same values).
+        r = self.run_admin("system", "ping", "--jq", '{a: "x\\u202ey \\u009b"}')
+        self.assertEqual((r.rc, r.out), (0, '{"a":"x\\u202ey \\u009b"}\n'), r.err)
+        self.assertEqual(json.loads(r.out), {"a": "x\u202ey \u009b"})
+
     def test_streamed_lists(self):
         self.server.set_state(seed_audits=250)
         r = self.run_admin("api", "GET", "/audits", "--paginate", "--jq", ".[0:2][] | .action")
